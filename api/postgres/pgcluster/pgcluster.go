@@ -21,6 +21,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 )
 
@@ -34,6 +35,11 @@ type Options struct {
 	Durable bool
 	// Logf, when set, receives one line per step (initdb, start, stop).
 	Logf func(format string, args ...any)
+	// StopOnExit starts a small watcher process that stops the server (and
+	// removes a temporary directory) when this process exits for any reason
+	// without calling Stop: a panicking or killed test binary, a crashed
+	// service. Without it such a server keeps running.
+	StopOnExit bool
 }
 
 // Cluster is a running private PostgreSQL server.
@@ -45,6 +51,11 @@ type Cluster struct {
 	asUser  string // "" when not switching user
 	ownsDir bool
 	logf    func(string, ...any)
+	// exitPipe is the write end of the watcher's stdin; the watcher acts
+	// when it reads EOF, which happens when this process exits or Stop
+	// closes it.
+	exitPipe *os.File
+	watcher  *exec.Cmd
 }
 
 // ErrNoServer is returned when the PostgreSQL server binaries cannot be found.
@@ -110,8 +121,44 @@ func Start(ctx context.Context, opts Options) (*Cluster, error) {
 		c.cleanup()
 		return nil, fmt.Errorf("pgcluster: start: %w\n%s", err, tail(logTail, 2000))
 	}
+	if opts.StopOnExit {
+		if err := c.watchExit(); err != nil {
+			c.Stop()
+			return nil, err
+		}
+	}
 	return c, nil
 }
+
+// watchExit starts the watcher of Options.StopOnExit: a shell that waits for
+// EOF on its stdin, then stops the server. It runs in its own process group
+// so an interrupt aimed at this process does not kill it before it acts.
+func (c *Cluster) watchExit() error {
+	r, w, err := os.Pipe()
+	if err != nil {
+		return fmt.Errorf("pgcluster: watcher pipe: %w", err)
+	}
+	defer r.Close()
+	stop := shellQuote(filepath.Join(c.bin, "pg_ctl")) + " -D " + shellQuote(c.dataDir) + " -m immediate -w stop"
+	if c.asUser != "" {
+		stop = "runuser -u " + c.asUser + " -- " + stop
+	}
+	script := "cat >/dev/null; " + stop + " >/dev/null 2>&1"
+	if c.ownsDir {
+		script += "; rm -rf " + shellQuote(c.dir)
+	}
+	cmd := exec.Command("sh", "-c", script)
+	cmd.Stdin = r
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	if err := cmd.Start(); err != nil {
+		w.Close()
+		return fmt.Errorf("pgcluster: start watcher: %w", err)
+	}
+	c.exitPipe, c.watcher = w, cmd
+	return nil
+}
+
+func shellQuote(s string) string { return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'" }
 
 // DSN is a connection string for database name on this cluster.
 func (c *Cluster) DSN(database string) string {
@@ -129,6 +176,14 @@ func (c *Cluster) Stop() error {
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
 	c.logf("pgcluster: stopping server")
+	if c.watcher != nil {
+		// Stopping on purpose: end the watcher without letting it act. Its
+		// cat child sees EOF when the pipe closes and exits too.
+		c.watcher.Process.Kill()
+		c.watcher.Wait()
+		c.exitPipe.Close()
+		c.watcher, c.exitPipe = nil, nil
+	}
 	err := c.run(ctx, "pg_ctl", "-D", c.dataDir, "-m", "fast", "-w", "stop")
 	c.cleanup()
 	if err != nil {

@@ -1,0 +1,155 @@
+package postgres
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/jackc/pgx/v5"
+
+	"callsvc/api/record"
+)
+
+// Page sizes of the call log.
+const (
+	defaultLimit = 50
+	maxLimit     = 1000
+)
+
+// callQuery builds the WHERE clause of a call-log query. Each filter maps to
+// a condition one of the calls_* indexes serves; the ORDER BY (arrived_at
+// DESC, id DESC) matches them all, so PostgreSQL can stop after a page.
+type callQuery struct {
+	where []string
+	args  []any
+}
+
+func (q *callQuery) add(cond string, arg any) {
+	q.args = append(q.args, arg)
+	q.where = append(q.where, strings.ReplaceAll(cond, "?", "$"+strconv.Itoa(len(q.args))))
+}
+
+func (q *callQuery) sql(tail string) string {
+	var b strings.Builder
+	b.WriteString("SELECT " + callColumns + " FROM calls")
+	if len(q.where) > 0 {
+		b.WriteString(" WHERE " + strings.Join(q.where, " AND "))
+	}
+	b.WriteString(" ORDER BY arrived_at DESC, id DESC" + tail)
+	return b.String()
+}
+
+func (s *Store) callFilter(f record.CallFilter) (*callQuery, error) {
+	if f.WithinRings < 0 {
+		return nil, invalid("within_rings: must not be negative")
+	}
+	if !f.From.IsZero() && !f.To.IsZero() && !f.From.Before(f.To) {
+		return nil, invalid("from must be before to")
+	}
+	q := &callQuery{}
+	if !f.From.IsZero() {
+		q.add("arrived_at >= ?", f.From)
+	}
+	if !f.To.IsZero() {
+		q.add("arrived_at < ?", f.To)
+	}
+	if f.CallerNumber != "" {
+		q.add("caller_number = ?", s.phone(f.CallerNumber))
+	}
+	if f.StaffID != "" {
+		q.add("staff_ids @> ARRAY[?::text]", f.StaffID)
+	}
+	if f.Intent != "" {
+		q.add("intent = ?", f.Intent)
+	}
+	if f.Outcome != "" {
+		q.add("outcome = ?", f.Outcome)
+	}
+	if f.WithinRings > 0 {
+		q.add("answered_at IS NOT NULL AND rings_to_answer <= ?", int32(f.WithinRings))
+	}
+	if t := strings.TrimSpace(f.Text); t != "" {
+		q.add(`notes ILIKE ? ESCAPE '\'`, "%"+escapeLike(t)+"%")
+	}
+	return q, nil
+}
+
+// escapeLike makes s match literally inside a LIKE pattern.
+func escapeLike(s string) string {
+	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
+}
+
+// ListCalls returns one page of the call log, newest first. The cursor is the
+// NextCursor of the previous page; rows arriving at the same instant are
+// ordered by id, so no row is lost or repeated across pages.
+func (s *Store) ListCalls(ctx context.Context, f record.CallFilter) (record.CallPage, error) {
+	limit := f.Limit
+	switch {
+	case limit == 0:
+		limit = defaultLimit
+	case limit < 0 || limit > maxLimit:
+		return record.CallPage{}, fmt.Errorf("list calls: %w", invalid("limit: must be 1..%d", maxLimit))
+	}
+	q, err := s.callFilter(f)
+	if err != nil {
+		return record.CallPage{}, fmt.Errorf("list calls: %w", err)
+	}
+	if f.Cursor != "" {
+		at, id, err := decodeCallCursor(f.Cursor)
+		if err != nil {
+			return record.CallPage{}, fmt.Errorf("list calls: %w", err)
+		}
+		q.args = append(q.args, at, id)
+		n := len(q.args)
+		q.where = append(q.where, fmt.Sprintf("(arrived_at, id) < ($%d, $%d)", n-1, n))
+	}
+	q.args = append(q.args, limit+1)
+	rows, err := s.pool.Query(ctx, q.sql(fmt.Sprintf(" LIMIT $%d", len(q.args))), q.args...)
+	if err != nil {
+		return record.CallPage{}, fmt.Errorf("list calls: %w", translate(err))
+	}
+	calls, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (record.Call, error) { return scanCall(r) })
+	if err != nil {
+		return record.CallPage{}, fmt.Errorf("list calls: %w", translate(err))
+	}
+	page := record.CallPage{Calls: calls}
+	if len(calls) > limit {
+		page.Calls = calls[:limit]
+		last := page.Calls[limit-1]
+		page.NextCursor = encodeCallCursor(last.ArrivedAt, last.ID)
+	}
+	if page.Calls == nil {
+		page.Calls = []record.Call{}
+	}
+	return page, nil
+}
+
+// EachCall streams every call matching f, newest first, ignoring Limit and
+// Cursor. Rows are read from the connection as fn consumes them, so an
+// export of millions of calls holds one row at a time. An error from fn
+// stops the stream and is returned as is (wrapped).
+func (s *Store) EachCall(ctx context.Context, f record.CallFilter, fn func(record.Call) error) error {
+	q, err := s.callFilter(f)
+	if err != nil {
+		return fmt.Errorf("each call: %w", err)
+	}
+	rows, err := s.pool.Query(ctx, q.sql(""), q.args...)
+	if err != nil {
+		return fmt.Errorf("each call: %w", translate(err))
+	}
+	defer rows.Close()
+	for rows.Next() {
+		c, err := scanCall(rows)
+		if err != nil {
+			return fmt.Errorf("each call: scan: %w", translate(err))
+		}
+		if err := fn(c); err != nil {
+			return fmt.Errorf("each call: %w", err)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("each call: %w", translate(err))
+	}
+	return nil
+}

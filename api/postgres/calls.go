@@ -1,0 +1,276 @@
+package postgres
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"callsvc/api/record"
+)
+
+// maxBatch bounds one write: larger slices are split, so a statement's
+// parameter arrays stay a reasonable size.
+const maxBatch = 5000
+
+// callColumns is the column list every call query selects, in scanCall's order.
+const callColumns = `id, node, channel_id, caller_number, caller_name, customer_id,
+	dialed_number, language, intent, owner_staff_id, staff_ids, outcome, ended_by,
+	arrived_at, answered_at, ended_at, rings_to_answer, answer_ms, talk_seconds,
+	transferred, message_taken, notes, updated_at`
+
+// upsertCallsSQL writes a batch passed as one array per column (one round
+// trip, one statement). staff_ids arrive as JSON arrays because PostgreSQL
+// arrays cannot be ragged. A row only replaces a stored one with an older
+// updated_at, so replays and reordered writes never move a record backwards.
+const upsertCallsSQL = `
+INSERT INTO calls (` + callColumns + `)
+SELECT u.id, u.node, u.channel_id, u.caller_number, u.caller_name, u.customer_id,
+	u.dialed_number, u.language, u.intent, u.owner_staff_id,
+	ARRAY(SELECT jsonb_array_elements_text(u.staff_ids::jsonb)), u.outcome, u.ended_by,
+	u.arrived_at, u.answered_at, u.ended_at, u.rings_to_answer, u.answer_ms, u.talk_seconds,
+	u.transferred, u.message_taken, u.notes, u.updated_at
+FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[],
+	$7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[],
+	$14::timestamptz[], $15::timestamptz[], $16::timestamptz[], $17::int[], $18::int[], $19::int[],
+	$20::bool[], $21::bool[], $22::text[], $23::timestamptz[])
+	AS u(id, node, channel_id, caller_number, caller_name, customer_id,
+	dialed_number, language, intent, owner_staff_id, staff_ids, outcome, ended_by,
+	arrived_at, answered_at, ended_at, rings_to_answer, answer_ms, talk_seconds,
+	transferred, message_taken, notes, updated_at)
+ON CONFLICT (id) DO UPDATE SET
+	node = EXCLUDED.node, channel_id = EXCLUDED.channel_id,
+	caller_number = EXCLUDED.caller_number, caller_name = EXCLUDED.caller_name,
+	customer_id = EXCLUDED.customer_id, dialed_number = EXCLUDED.dialed_number,
+	language = EXCLUDED.language, intent = EXCLUDED.intent,
+	owner_staff_id = EXCLUDED.owner_staff_id, staff_ids = EXCLUDED.staff_ids,
+	outcome = EXCLUDED.outcome, ended_by = EXCLUDED.ended_by,
+	arrived_at = EXCLUDED.arrived_at, answered_at = EXCLUDED.answered_at,
+	ended_at = EXCLUDED.ended_at, rings_to_answer = EXCLUDED.rings_to_answer,
+	answer_ms = EXCLUDED.answer_ms, talk_seconds = EXCLUDED.talk_seconds,
+	transferred = EXCLUDED.transferred, message_taken = EXCLUDED.message_taken,
+	notes = EXCLUDED.notes, updated_at = EXCLUDED.updated_at
+WHERE calls.updated_at < EXCLUDED.updated_at`
+
+// UpsertCalls writes call summaries. Each is inserted, or replaces the stored
+// summary when its UpdatedAt is newer; an older or equal one is ignored. A
+// zero UpdatedAt is taken as now. Caller numbers are normalised. The batch is
+// validated first and written in one statement per maxBatch calls: a bad
+// call fails the write before anything is stored, with its index named.
+func (s *Store) UpsertCalls(ctx context.Context, calls []record.Call) error {
+	if len(calls) == 0 {
+		return nil
+	}
+	now := time.Now().UTC()
+	calls, err := s.prepareCalls(calls, now)
+	if err != nil {
+		return fmt.Errorf("upsert calls: %w", err)
+	}
+	for start := 0; start < len(calls); start += maxBatch {
+		end := min(start+maxBatch, len(calls))
+		if _, err := s.pool.Exec(ctx, upsertCallsSQL, callArrays(calls[start:end])...); err != nil {
+			return fmt.Errorf("upsert calls: %w", translate(err))
+		}
+	}
+	return nil
+}
+
+// prepareCalls validates and normalises a batch and keeps only the newest
+// version of a call that appears twice (one statement cannot update a row
+// twice).
+func (s *Store) prepareCalls(in []record.Call, now time.Time) ([]record.Call, error) {
+	out := make([]record.Call, 0, len(in))
+	seen := make(map[string]int, len(in))
+	for i, c := range in {
+		if err := validateCall(c); err != nil {
+			return nil, invalid("calls[%d]: %s", i, err)
+		}
+		if c.UpdatedAt.IsZero() {
+			c.UpdatedAt = now
+		}
+		c.CallerNumber = s.phone(c.CallerNumber)
+		if j, ok := seen[c.ID]; ok {
+			if c.UpdatedAt.After(out[j].UpdatedAt) {
+				out[j] = c
+			}
+			continue
+		}
+		seen[c.ID] = len(out)
+		out = append(out, c)
+	}
+	return out, nil
+}
+
+func validateCall(c record.Call) error {
+	switch {
+	case strings.TrimSpace(c.ID) == "":
+		return fmt.Errorf("id: required")
+	case c.ArrivedAt.IsZero():
+		return fmt.Errorf("arrived_at: required")
+	case c.RingsToAnswer < 0:
+		return fmt.Errorf("rings_to_answer: must not be negative")
+	case c.AnswerMS < 0:
+		return fmt.Errorf("answer_ms: must not be negative")
+	case c.TalkSeconds < 0:
+		return fmt.Errorf("talk_seconds: must not be negative")
+	}
+	for _, id := range c.StaffIDs {
+		if id == "" {
+			return fmt.Errorf("staff_ids: empty id")
+		}
+	}
+	return nil
+}
+
+// callArrays turns a batch into the column arrays of upsertCallsSQL.
+func callArrays(calls []record.Call) []any {
+	n := len(calls)
+	var (
+		id, node, channel, callerNum, callerName, customer   = make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n)
+		dialed, lang, intent, owner, staff, outcome, endedBy = make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n)
+		arrived, answered, ended, updated                    = make([]time.Time, n), make([]*time.Time, n), make([]*time.Time, n), make([]time.Time, n)
+		rings, answerMS, talk                                = make([]int32, n), make([]int32, n), make([]int32, n)
+		transferred, message                                 = make([]bool, n), make([]bool, n)
+		notes                                                = make([]string, n)
+	)
+	for i, c := range calls {
+		id[i], node[i], channel[i], callerNum[i], callerName[i], customer[i] = c.ID, c.Node, c.ChannelID, c.CallerNumber, c.CallerName, c.CustomerID
+		dialed[i], lang[i], intent[i], owner[i], outcome[i], endedBy[i] = c.DialedNumber, c.Language, c.Intent, c.OwnerStaffID, c.Outcome, c.EndedBy
+		staff[i] = staffJSON(c.StaffIDs)
+		arrived[i], answered[i], ended[i], updated[i] = c.ArrivedAt, c.AnsweredAt, c.EndedAt, c.UpdatedAt
+		rings[i], answerMS[i], talk[i] = int32(c.RingsToAnswer), int32(c.AnswerMS), int32(c.TalkSeconds)
+		transferred[i], message[i], notes[i] = c.Transferred, c.MessageTaken, c.Notes
+	}
+	return []any{id, node, channel, callerNum, callerName, customer, dialed, lang, intent, owner, staff,
+		outcome, endedBy, arrived, answered, ended, rings, answerMS, talk, transferred, message, notes, updated}
+}
+
+func staffJSON(ids []string) string {
+	if len(ids) == 0 {
+		return "[]"
+	}
+	b, _ := json.Marshal(ids) // a []string always marshals
+	return string(b)
+}
+
+// appendEventsSQL inserts a batch of events; one already stored (same id)
+// is skipped, so the count is of new events only.
+const appendEventsSQL = `
+INSERT INTO call_events (id, call_id, at, type, staff_id, data)
+SELECT u.id, u.call_id, u.at, u.type, u.staff_id, u.data::jsonb
+FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::text[], $5::text[], $6::text[])
+	AS u(id, call_id, at, type, staff_id, data)
+ON CONFLICT (id) DO NOTHING`
+
+// AppendEvents adds timeline events and reports how many were new. An event
+// whose id is already stored is skipped (a replay); events may arrive before
+// their call's first summary. The batch is validated before anything is
+// written.
+func (s *Store) AppendEvents(ctx context.Context, events []record.Event) (int, error) {
+	if len(events) == 0 {
+		return 0, nil
+	}
+	n := len(events)
+	id, callID, typ, staff, data := make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n)
+	at := make([]time.Time, n)
+	for i, e := range events {
+		if err := validateEvent(e); err != nil {
+			return 0, fmt.Errorf("append events: %w", invalid("events[%d]: %s", i, err))
+		}
+		id[i], callID[i], at[i], typ[i], staff[i] = e.ID, e.CallID, e.At, e.Type, e.StaffID
+		data[i] = "{}"
+		if len(e.Data) > 0 {
+			data[i] = string(e.Data)
+		}
+	}
+	inserted := 0
+	for start := 0; start < n; start += maxBatch {
+		end := min(start+maxBatch, n)
+		tag, err := s.pool.Exec(ctx, appendEventsSQL, id[start:end], callID[start:end], at[start:end],
+			typ[start:end], staff[start:end], data[start:end])
+		if err != nil {
+			return inserted, fmt.Errorf("append events: %w", translate(err))
+		}
+		inserted += int(tag.RowsAffected())
+	}
+	return inserted, nil
+}
+
+func validateEvent(e record.Event) error {
+	switch {
+	case strings.TrimSpace(e.ID) == "":
+		return fmt.Errorf("id: required")
+	case strings.TrimSpace(e.CallID) == "":
+		return fmt.Errorf("call_id: required")
+	case e.At.IsZero():
+		return fmt.Errorf("at: required")
+	case strings.TrimSpace(e.Type) == "":
+		return fmt.Errorf("type: required")
+	}
+	if len(e.Data) > 0 {
+		var obj map[string]json.RawMessage
+		if err := json.Unmarshal(e.Data, &obj); err != nil || obj == nil {
+			return fmt.Errorf("data: must be a JSON object")
+		}
+	}
+	return nil
+}
+
+// GetCall returns a call and its timeline, oldest event first. A call whose
+// events are stored but whose summary is not yet is still not found.
+func (s *Store) GetCall(ctx context.Context, id string) (record.Call, []record.Event, error) {
+	row := s.pool.QueryRow(ctx, `SELECT `+callColumns+` FROM calls WHERE id = $1`, id)
+	c, err := scanCall(row)
+	if err != nil {
+		if err == pgx.ErrNoRows {
+			return record.Call{}, nil, fmt.Errorf("get call: %w", notFound("call", err))
+		}
+		return record.Call{}, nil, fmt.Errorf("get call: %w", translate(err))
+	}
+	rows, err := s.pool.Query(ctx, `SELECT id, call_id, at, type, staff_id, data
+		FROM call_events WHERE call_id = $1 ORDER BY at, id`, id)
+	if err != nil {
+		return record.Call{}, nil, fmt.Errorf("get call events: %w", translate(err))
+	}
+	events, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (record.Event, error) {
+		var e record.Event
+		var data []byte
+		err := r.Scan(&e.ID, &e.CallID, &e.At, &e.Type, &e.StaffID, &data)
+		e.At = e.At.UTC()
+		if string(data) != "{}" {
+			e.Data = json.RawMessage(data)
+		}
+		return e, err
+	})
+	if err != nil {
+		return record.Call{}, nil, fmt.Errorf("get call events: %w", translate(err))
+	}
+	return c, events, nil
+}
+
+func scanCall(row pgx.Row) (record.Call, error) {
+	var c record.Call
+	err := row.Scan(&c.ID, &c.Node, &c.ChannelID, &c.CallerNumber, &c.CallerName, &c.CustomerID,
+		&c.DialedNumber, &c.Language, &c.Intent, &c.OwnerStaffID, &c.StaffIDs, &c.Outcome, &c.EndedBy,
+		&c.ArrivedAt, &c.AnsweredAt, &c.EndedAt, &c.RingsToAnswer, &c.AnswerMS, &c.TalkSeconds,
+		&c.Transferred, &c.MessageTaken, &c.Notes, &c.UpdatedAt)
+	if err != nil {
+		return c, err
+	}
+	c.ArrivedAt, c.UpdatedAt = c.ArrivedAt.UTC(), c.UpdatedAt.UTC()
+	if c.AnsweredAt != nil {
+		t := c.AnsweredAt.UTC()
+		c.AnsweredAt = &t
+	}
+	if c.EndedAt != nil {
+		t := c.EndedAt.UTC()
+		c.EndedAt = &t
+	}
+	if len(c.StaffIDs) == 0 {
+		c.StaffIDs = nil
+	}
+	return c, nil
+}

@@ -1,0 +1,124 @@
+package postgres
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/oklog/ulid/v2"
+
+	"callsvc/api/record"
+)
+
+const staffColumns = `id, name, extension, endpoint, department, skills, role, active, created_at, updated_at`
+
+func scanStaff(row pgx.Row) (record.Staff, error) {
+	var s record.Staff
+	err := row.Scan(&s.ID, &s.Name, &s.Extension, &s.Endpoint, &s.Department, &s.Skills,
+		&s.Role, &s.Active, &s.CreatedAt, &s.UpdatedAt)
+	s.CreatedAt, s.UpdatedAt = s.CreatedAt.UTC(), s.UpdatedAt.UTC()
+	if len(s.Skills) == 0 {
+		s.Skills = nil
+	}
+	return s, err
+}
+
+// prepareStaff validates a directory entry. An empty Endpoint defaults to
+// PJSIP/<extension>, an empty Role to agent.
+func prepareStaff(s record.Staff) (record.Staff, error) {
+	s.Name, s.Extension, s.Endpoint = strings.TrimSpace(s.Name), strings.TrimSpace(s.Extension), strings.TrimSpace(s.Endpoint)
+	switch {
+	case s.Name == "":
+		return s, invalid("name: required")
+	case s.Extension == "":
+		return s, invalid("extension: required")
+	}
+	if s.Endpoint == "" {
+		s.Endpoint = "PJSIP/" + s.Extension
+	}
+	if s.Role == "" {
+		s.Role = record.RoleAgent
+	}
+	if s.Role != record.RoleAgent && s.Role != record.RoleSupervisor {
+		return s, invalid("role: must be agent or supervisor")
+	}
+	if s.Skills == nil {
+		s.Skills = []string{}
+	}
+	return s, nil
+}
+
+// CreateStaff adds a person to the directory; an empty ID gets a new ULID.
+// Extensions and endpoints are unique: a taken one is EConflict.
+func (s *Store) CreateStaff(ctx context.Context, st record.Staff) (record.Staff, error) {
+	st, err := prepareStaff(st)
+	if err != nil {
+		return record.Staff{}, fmt.Errorf("create staff: %w", err)
+	}
+	if st.ID == "" {
+		st.ID = ulid.Make().String()
+	}
+	out, err := scanStaff(s.pool.QueryRow(ctx, `INSERT INTO staff (id, name, extension, endpoint, department, skills, role, active)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING `+staffColumns,
+		st.ID, st.Name, st.Extension, st.Endpoint, st.Department, st.Skills, st.Role, st.Active))
+	if err != nil {
+		return record.Staff{}, fmt.Errorf("create staff: %w", translate(err))
+	}
+	return out, nil
+}
+
+// UpdateStaff replaces a person's directory entry (CreatedAt is kept).
+func (s *Store) UpdateStaff(ctx context.Context, st record.Staff) (record.Staff, error) {
+	st, err := prepareStaff(st)
+	if err != nil {
+		return record.Staff{}, fmt.Errorf("update staff: %w", err)
+	}
+	out, err := scanStaff(s.pool.QueryRow(ctx, `UPDATE staff SET name = $2, extension = $3, endpoint = $4,
+		department = $5, skills = $6, role = $7, active = $8, updated_at = now()
+		WHERE id = $1 RETURNING `+staffColumns,
+		st.ID, st.Name, st.Extension, st.Endpoint, st.Department, st.Skills, st.Role, st.Active))
+	if errors.Is(err, pgx.ErrNoRows) {
+		return record.Staff{}, fmt.Errorf("update staff: %w", notFound("staff member", err))
+	}
+	if err != nil {
+		return record.Staff{}, fmt.Errorf("update staff: %w", translate(err))
+	}
+	return out, nil
+}
+
+// GetStaff returns one person by id.
+func (s *Store) GetStaff(ctx context.Context, id string) (record.Staff, error) {
+	out, err := scanStaff(s.pool.QueryRow(ctx, `SELECT `+staffColumns+` FROM staff WHERE id = $1`, id))
+	if errors.Is(err, pgx.ErrNoRows) {
+		return record.Staff{}, fmt.Errorf("get staff: %w", notFound("staff member", err))
+	}
+	if err != nil {
+		return record.Staff{}, fmt.Errorf("get staff: %w", translate(err))
+	}
+	return out, nil
+}
+
+// ListStaff pages through the directory by id. The returned cursor is empty
+// on the last page.
+func (s *Store) ListStaff(ctx context.Context, q record.ListQuery) ([]record.Staff, string, error) {
+	limit, after, err := listArgs(q)
+	if err != nil {
+		return nil, "", fmt.Errorf("list staff: %w", err)
+	}
+	rows, err := s.pool.Query(ctx, `SELECT `+staffColumns+` FROM staff WHERE id > $1 ORDER BY id LIMIT $2`, after, limit+1)
+	if err != nil {
+		return nil, "", fmt.Errorf("list staff: %w", translate(err))
+	}
+	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (record.Staff, error) { return scanStaff(r) })
+	if err != nil {
+		return nil, "", fmt.Errorf("list staff: %w", translate(err))
+	}
+	next := ""
+	if len(out) > limit {
+		out = out[:limit]
+		next = encodeIDCursor(out[limit-1].ID)
+	}
+	return out, next, nil
+}
