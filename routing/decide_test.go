@@ -18,7 +18,9 @@ func TestDecide(t *testing.T) {
 	hours := &calendar.Hours{Calendar: calendar.China(), Location: shanghai, Open: 9 * time.Hour, Close: 18 * time.Hour}
 	r := Router{Hours: hours, Departments: map[string]string{record.IntentOrder: "sales"}}
 	idle := func(min int) time.Time { return open.Add(-time.Duration(min) * time.Minute) }
-	free := func(s record.Staff, idleMin int) Candidate { return Candidate{Staff: s, Available: true, IdleSince: idle(idleMin)} }
+	free := func(s record.Staff, idleMin int) Candidate {
+		return Candidate{Staff: s, Available: true, IdleSince: idle(idleMin)}
+	}
 	busy := func(s record.Staff) Candidate { return Candidate{Staff: s, Available: true, Busy: true} }
 	away := func(s record.Staff) Candidate { return Candidate{Staff: s} }
 
