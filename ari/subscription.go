@@ -1,0 +1,159 @@
+package ari
+
+import (
+	"context"
+	"errors"
+	"slices"
+	"sync"
+)
+
+// Subscription receives, in order, the events of the resources (or event
+// types) it was made for. Its queue is unbounded: a slow reader delays only
+// itself. It ends, closing Events(), when its context ends, Close is called,
+// or the Client closes.
+type Subscription struct {
+	bus   *bus
+	f     *feed[Event]
+	node  string   // type subscriptions: only this node ("" = all)
+	types []string // type subscriptions
+	mu    sync.Mutex
+	keys  []Key
+}
+
+// Events is the channel to receive from; it is closed when the subscription
+// ends.
+func (s *Subscription) Events() <-chan Event { return s.f.out }
+
+// Close ends the subscription; queued events are dropped.
+func (s *Subscription) Close() { s.f.close() }
+
+// Add extends a key subscription to more resources (e.g. a bridge the call
+// joined). Events for them that arrive after Add returns are delivered.
+func (s *Subscription) Add(keys ...Key) {
+	s.mu.Lock()
+	s.keys = append(s.keys, keys...)
+	s.mu.Unlock()
+	s.bus.addKeys(s, keys)
+}
+
+// ErrSubscriptionClosed is returned by Next once the subscription has ended.
+var ErrSubscriptionClosed = errors.New("ari: subscription closed")
+
+// Next waits for the next event, for ctx to end, or for the subscription
+// to end.
+func (s *Subscription) Next(ctx context.Context) (Event, error) {
+	select {
+	case ev, ok := <-s.f.out:
+		if !ok {
+			return nil, ErrSubscriptionClosed
+		}
+		return ev, nil
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+}
+
+// bus routes decoded events to subscriptions.
+type bus struct {
+	mu     sync.RWMutex
+	byKey  map[Key][]*Subscription
+	byType map[string][]*Subscription // "" = every event
+	done   <-chan struct{}
+	wg     *sync.WaitGroup
+}
+
+func newBus(done <-chan struct{}, wg *sync.WaitGroup) *bus {
+	return &bus{byKey: map[Key][]*Subscription{}, byType: map[string][]*Subscription{}, done: done, wg: wg}
+}
+
+func (b *bus) start(ctx context.Context, s *Subscription) {
+	b.wg.Go(func() {
+		s.f.run(ctx, b.done)
+		b.remove(s)
+	})
+}
+
+// subscribeKeys registers s before returning, so events that arrive after
+// the call are never missed ("subscribe, then act").
+func (b *bus) subscribeKeys(ctx context.Context, keys []Key) *Subscription {
+	s := &Subscription{bus: b, f: newFeed[Event](), keys: slices.Clone(keys)}
+	b.addKeys(s, keys)
+	b.start(ctx, s)
+	return s
+}
+
+func (b *bus) subscribeTypes(ctx context.Context, node string, types []string) *Subscription {
+	if len(types) == 0 {
+		types = []string{""}
+	}
+	s := &Subscription{bus: b, f: newFeed[Event](), node: node, types: slices.Clone(types)}
+	b.mu.Lock()
+	for _, t := range types {
+		b.byType[t] = append(b.byType[t], s)
+	}
+	b.mu.Unlock()
+	b.start(ctx, s)
+	return s
+}
+
+func (b *bus) addKeys(s *Subscription, keys []Key) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	for _, k := range keys {
+		if !slices.Contains(b.byKey[k], s) {
+			b.byKey[k] = append(b.byKey[k], s)
+		}
+	}
+}
+
+func (b *bus) remove(s *Subscription) {
+	s.mu.Lock()
+	keys := slices.Clone(s.keys)
+	s.mu.Unlock()
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	for _, k := range keys {
+		if subs := slices.DeleteFunc(b.byKey[k], func(x *Subscription) bool { return x == s }); len(subs) > 0 {
+			b.byKey[k] = subs
+		} else {
+			delete(b.byKey, k)
+		}
+	}
+	for _, t := range s.types {
+		if subs := slices.DeleteFunc(b.byType[t], func(x *Subscription) bool { return x == s }); len(subs) > 0 {
+			b.byType[t] = subs
+		} else {
+			delete(b.byType, t)
+		}
+	}
+}
+
+// dispatch queues ev for every interested subscription, once each. It
+// never blocks on a subscriber.
+func (b *bus) dispatch(ev Event) {
+	base := ev.Base()
+	var sent [8]*Subscription
+	targets := sent[:0]
+	add := func(s *Subscription) {
+		if !slices.Contains(targets, s) {
+			targets = append(targets, s)
+		}
+	}
+	b.mu.RLock()
+	for _, k := range ev.keys() {
+		for _, s := range b.byKey[k] {
+			add(s)
+		}
+	}
+	for _, t := range [2]string{base.Type, ""} {
+		for _, s := range b.byType[t] {
+			if s.node == "" || s.node == base.Node {
+				add(s)
+			}
+		}
+	}
+	b.mu.RUnlock()
+	for _, s := range targets {
+		s.f.push(ev)
+	}
+}

@@ -1,0 +1,150 @@
+package ari
+
+import (
+	"context"
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"strings"
+)
+
+// The *Watch helpers do "subscribe, then act": they choose the new
+// resource's id on the client side, subscribe to its events, and only then
+// send the request, so events that Asterisk sends before the HTTP answer
+// (it often does) are never missed. On error the subscription is closed.
+// Otherwise the caller owns it and closes it (or lets ctx end it).
+
+// NewID makes a random id for channels, playbacks, bridges and recordings.
+func NewID() string { return strings.ToLower(rand.Text()) }
+
+// OriginateWatch originates with a client-chosen channel id (req.ChannelID,
+// set if empty) and returns the channel's subscription, registered before
+// the request went out.
+func (c *Client) OriginateWatch(ctx context.Context, node string, req OriginateRequest) (*Channel, *Subscription, error) {
+	if req.ChannelID == "" {
+		req.ChannelID = NewID()
+	}
+	sub := c.Subscribe(ctx, ChannelKey(node, req.ChannelID))
+	ch, err := c.Originate(ctx, node, req)
+	if err != nil {
+		sub.Close()
+		return nil, nil, err
+	}
+	return ch, sub, nil
+}
+
+// CreateWatch is Create with the same subscribe-first guarantee.
+func (c *Client) CreateWatch(ctx context.Context, node string, req CreateRequest) (*Channel, *Subscription, error) {
+	if req.ChannelID == "" {
+		req.ChannelID = NewID()
+	}
+	sub := c.Subscribe(ctx, ChannelKey(node, req.ChannelID))
+	ch, err := c.Create(ctx, node, req)
+	if err != nil {
+		sub.Close()
+		return nil, nil, err
+	}
+	return ch, sub, nil
+}
+
+// SnoopWatch is Snoop with the same subscribe-first guarantee for the
+// snoop channel.
+func (c *Client) SnoopWatch(ctx context.Context, ch Key, o SnoopOptions) (*Channel, *Subscription, error) {
+	if o.SnoopID == "" {
+		o.SnoopID = NewID()
+	}
+	sub := c.Subscribe(ctx, ChannelKey(ch.Node, o.SnoopID))
+	snoop, err := c.Snoop(ctx, ch, o)
+	if err != nil {
+		sub.Close()
+		return nil, nil, err
+	}
+	return snoop, sub, nil
+}
+
+// PlayWatch plays with a client-chosen playback id (o.PlaybackID, set if
+// empty) and returns the playback's subscription.
+func (c *Client) PlayWatch(ctx context.Context, target Key, o PlayOptions) (*Playback, *Subscription, error) {
+	if o.PlaybackID == "" {
+		o.PlaybackID = NewID()
+	}
+	sub := c.Subscribe(ctx, PlaybackKey(target.Node, o.PlaybackID))
+	pb, err := c.Play(ctx, target, o)
+	if err != nil {
+		sub.Close()
+		return nil, nil, err
+	}
+	return pb, sub, nil
+}
+
+// RecordWatch records under o.Name (a new id if empty) and returns the
+// recording's subscription.
+func (c *Client) RecordWatch(ctx context.Context, target Key, o RecordOptions) (*LiveRecording, *Subscription, error) {
+	if o.Name == "" {
+		o.Name = NewID()
+	}
+	sub := c.Subscribe(ctx, LiveRecordingKey(target.Node, o.Name))
+	rec, err := c.Record(ctx, target, o)
+	if err != nil {
+		sub.Close()
+		return nil, nil, err
+	}
+	return rec, sub, nil
+}
+
+// ErrPlaybackFailed is returned by PlayAndWait when Asterisk ends the
+// playback in state "failed" (the caller hung up, or the sound is missing).
+var ErrPlaybackFailed = errors.New("ari: playback failed")
+
+// PlayAndWait plays media to target and waits for PlaybackFinished. It
+// returns the finished playback; its state is "done", or "failed" with
+// ErrPlaybackFailed.
+func (c *Client) PlayAndWait(ctx context.Context, target Key, media ...string) (*Playback, error) {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	_, sub, err := c.PlayWatch(ctx, target, PlayOptions{Media: media})
+	if err != nil {
+		return nil, err
+	}
+	defer sub.Close()
+	for {
+		ev, err := sub.Next(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("wait for playback: %w", err)
+		}
+		if f, ok := ev.(*PlaybackFinished); ok {
+			if f.Playback.State == PlaybackFailed {
+				return &f.Playback, fmt.Errorf("play %v on %s: %w", media, target.ID, ErrPlaybackFailed)
+			}
+			return &f.Playback, nil
+		}
+	}
+}
+
+// ErrRecordingFailed is returned by RecordAndWait on RecordingFailed.
+var ErrRecordingFailed = errors.New("ari: recording failed")
+
+// RecordAndWait records target and waits for the recording to end
+// (maximum duration, silence, terminating DTMF, or StopRecording from
+// elsewhere). It returns the finished recording with its Duration.
+func (c *Client) RecordAndWait(ctx context.Context, target Key, o RecordOptions) (*LiveRecording, error) {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	_, sub, err := c.RecordWatch(ctx, target, o)
+	if err != nil {
+		return nil, err
+	}
+	defer sub.Close()
+	for {
+		ev, err := sub.Next(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("wait for recording: %w", err)
+		}
+		switch e := ev.(type) {
+		case *RecordingFinished:
+			return &e.Recording, nil
+		case *RecordingFailed:
+			return &e.Recording, fmt.Errorf("record %s (%s): %w", target.ID, e.Recording.Cause, ErrRecordingFailed)
+		}
+	}
+}
