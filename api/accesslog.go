@@ -1,0 +1,50 @@
+package api
+
+import (
+	"context"
+	"net/http"
+	"time"
+
+	"github.com/go-chi/chi/v5"
+	"github.com/go-chi/chi/v5/middleware"
+	"github.com/rs/zerolog"
+)
+
+// AccessLog logs one line per request (method, route pattern, status, bytes,
+// duration, request id) to log, and puts a logger carrying the request id in
+// the context so handlers' own log lines can be joined to it. Run it after
+// RequestIDMiddleware.
+func AccessLog(log zerolog.Logger) func(http.Handler) http.Handler {
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			start := time.Now()
+			l := log.With().Str("request_id", RequestID(r.Context())).Logger()
+			ww := middleware.NewWrapResponseWriter(w, r.ProtoMajor)
+			ctx := context.WithValue(r.Context(), loggerKey, &l)
+			next.ServeHTTP(ww, r.WithContext(ctx))
+			status := ww.Status()
+			if status == 0 {
+				status = http.StatusOK // nothing written: net/http sends 200
+			}
+			l.Info().
+				Str("method", r.Method).
+				Str("path", routePattern(r)).
+				Int("status", status).
+				Int("bytes", ww.BytesWritten()).
+				Dur("duration", time.Since(start)).
+				Msg("request")
+		})
+	}
+}
+
+// routePattern is the chi route that served r ("/v1/calls/{id}"), so logs and
+// metrics group by route rather than by every distinct id; unmatched
+// requests share one label.
+func routePattern(r *http.Request) string {
+	if rc := chi.RouteContext(r.Context()); rc != nil {
+		if p := rc.RoutePattern(); p != "" {
+			return p
+		}
+	}
+	return "unmatched"
+}

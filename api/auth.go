@@ -1,0 +1,71 @@
+package api
+
+import (
+	"net/http"
+	"slices"
+	"strings"
+
+	"callsvc/api/record"
+)
+
+// Authenticate requires a bearer token that the store knows and has not
+// revoked, and puts it in the context (see TokenFrom). No token or an unknown
+// one is 401 with a WWW-Authenticate challenge.
+func Authenticate(store Store) func(http.Handler) http.Handler {
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			secret, ok := bearer(r.Header.Get("Authorization"))
+			if !ok {
+				writeError(w, r, record.Errorf(record.EUnauthorized, "a bearer token is required"))
+				return
+			}
+			if !wellFormedSecret(secret) {
+				writeError(w, r, record.Errorf(record.EUnauthorized, "the bearer token is not valid"))
+				return
+			}
+			t, err := store.TokenByHash(r.Context(), HashToken(secret))
+			switch {
+			case record.IsNotFound(err):
+				writeError(w, r, record.Errorf(record.EUnauthorized, "the bearer token is not valid"))
+				return
+			case err != nil:
+				writeError(w, r, err)
+				return
+			case t.RevokedAt != nil:
+				writeError(w, r, record.Errorf(record.EUnauthorized, "the bearer token has been revoked"))
+				return
+			}
+			next.ServeHTTP(w, r.WithContext(withToken(r.Context(), t)))
+		})
+	}
+}
+
+// bearer extracts the credentials of an "Authorization: Bearer x" header;
+// the scheme is case-insensitive (RFC 7235).
+func bearer(h string) (string, bool) {
+	scheme, cred, ok := strings.Cut(h, " ")
+	if !ok || !strings.EqualFold(scheme, "Bearer") {
+		return "", false
+	}
+	cred = strings.TrimSpace(cred)
+	return cred, cred != ""
+}
+
+// RequireRole lets through only tokens with one of roles (403 otherwise).
+// Run it after Authenticate.
+func RequireRole(roles ...string) func(http.Handler) http.Handler {
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			t, ok := TokenFrom(r.Context())
+			if !ok {
+				writeError(w, r, record.Errorf(record.EUnauthorized, "a bearer token is required"))
+				return
+			}
+			if !slices.Contains(roles, t.Role) {
+				writeError(w, r, record.Errorf(record.EForbidden, "the %s role may not do this", t.Role))
+				return
+			}
+			next.ServeHTTP(w, r)
+		})
+	}
+}

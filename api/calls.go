@@ -1,0 +1,150 @@
+package api
+
+import (
+	"net/http"
+	"slices"
+
+	"github.com/go-chi/chi/v5"
+
+	"callsvc/api/record"
+)
+
+// WriteResult answers a write of calls or events: how many records the
+// request held and, for events, how many were new (replays are skipped).
+type WriteResult struct {
+	Received int  `json:"received"`
+	Inserted *int `json:"inserted,omitempty"`
+}
+
+// CallWithEvents is a call and its timeline, oldest event first.
+type CallWithEvents struct {
+	Call   record.Call    `json:"call"`
+	Events []record.Event `json:"events"`
+}
+
+func (h *Handler) upsertCall(w http.ResponseWriter, r *http.Request) {
+	id := chi.URLParam(r, "id")
+	if !isULID(id) {
+		writeError(w, r, invalid("id", "must be a ULID"))
+		return
+	}
+	data, err := readBody(w, r, h.cfg.MaxBody)
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	c, err := decodeCall(data, id, h.cfg.Now())
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	if err := h.cfg.Store.UpsertCalls(r.Context(), []record.Call{c}); err != nil {
+		writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, WriteResult{Received: 1})
+}
+
+func (h *Handler) upsertCalls(w http.ResponseWriter, r *http.Request) {
+	data, err := readBody(w, r, h.cfg.MaxBatchBody)
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	calls, err := decodeCalls(data, h.cfg.Now())
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	if err := h.cfg.Store.UpsertCalls(r.Context(), calls); err != nil {
+		writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, WriteResult{Received: len(calls)})
+}
+
+func (h *Handler) appendCallEvents(w http.ResponseWriter, r *http.Request) {
+	id := chi.URLParam(r, "id")
+	if !isULID(id) {
+		writeError(w, r, invalid("id", "must be a ULID"))
+		return
+	}
+	h.writeEvents(w, r, id)
+}
+
+func (h *Handler) appendEvents(w http.ResponseWriter, r *http.Request) { h.writeEvents(w, r, "") }
+
+func (h *Handler) writeEvents(w http.ResponseWriter, r *http.Request, callID string) {
+	data, err := readBody(w, r, h.cfg.MaxBatchBody)
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	events, err := decodeEvents(data, callID, h.cfg.Now())
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	n, err := h.cfg.Store.AppendEvents(r.Context(), events)
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, WriteResult{Received: len(events), Inserted: &n})
+}
+
+func (h *Handler) listCalls(w http.ResponseWriter, r *http.Request) {
+	f, err := h.scopedFilter(r, true)
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	page, err := h.cfg.Store.ListCalls(r.Context(), f)
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	if page.Calls == nil {
+		page.Calls = []record.Call{}
+	}
+	writeJSON(w, http.StatusOK, page)
+}
+
+// scopedFilter reads the call log's filters and limits an agent to the
+// calls they took part in (S22): asking for someone else's is forbidden.
+func (h *Handler) scopedFilter(r *http.Request, paged bool) (record.CallFilter, error) {
+	f, err := callFilter(r.URL.Query(), paged, h.cfg.CountryCode)
+	if err != nil {
+		return f, err
+	}
+	if t, _ := TokenFrom(r.Context()); t.Role == record.RoleAgent {
+		if f.StaffID != "" && f.StaffID != t.StaffID {
+			return f, record.Errorf(record.EForbidden, "an agent may only list their own calls")
+		}
+		f.StaffID = t.StaffID
+	}
+	return f, nil
+}
+
+func (h *Handler) getCall(w http.ResponseWriter, r *http.Request) {
+	id := chi.URLParam(r, "id")
+	if !isULID(id) {
+		writeError(w, r, invalid("id", "must be a ULID"))
+		return
+	}
+	c, events, err := h.cfg.Store.GetCall(r.Context(), id)
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	// An agent sees only calls they took part in; others look absent, so
+	// their existence is not disclosed either.
+	if t, _ := TokenFrom(r.Context()); t.Role == record.RoleAgent && !slices.Contains(c.StaffIDs, t.StaffID) {
+		writeError(w, r, record.Errorf(record.ENotFound, "call %s not found", id))
+		return
+	}
+	if events == nil {
+		events = []record.Event{}
+	}
+	writeJSON(w, http.StatusOK, CallWithEvents{Call: c, Events: events})
+}

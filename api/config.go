@@ -1,0 +1,70 @@
+package api
+
+import (
+	"errors"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/rs/zerolog"
+
+	"callsvc/api/record"
+)
+
+// Config is what NewHandler needs. Only Store is required; the zero value of
+// every other field takes the default noted beside it.
+type Config struct {
+	Store Store
+	// Logger receives access logs and internal errors (zero value: no logs).
+	Logger zerolog.Logger
+	// Registry receives the HTTP metrics and is served at /metrics
+	// (nil: a fresh registry of the handler's own).
+	Registry *prometheus.Registry
+	// Now is the clock used to judge written times (nil: time.Now).
+	Now func() time.Time
+	// CountryCode is the default country for phone numbers in queries and
+	// the customer file (empty: record.DefaultCountryCode).
+	CountryCode string
+	// MaxBody caps a single-record body (0: 1 MiB); MaxBatchBody caps batch
+	// writes (0: 32 MiB).
+	MaxBody      int64
+	MaxBatchBody int64
+	// RateLimit is the number of requests a token may make per RateWindow
+	// (0: 6000 per minute; negative: no limit).
+	RateLimit  int
+	RateWindow time.Duration
+	// CSVFlushRows is how many CSV rows are written between flushes to the
+	// client (0: 500).
+	CSVFlushRows int
+}
+
+// withDefaults fills in the zero fields: the defaults live here and nowhere else.
+func (c Config) withDefaults() (Config, error) {
+	if c.Store == nil {
+		return c, errors.New("api config: a Store is required")
+	}
+	if c.Registry == nil {
+		c.Registry = prometheus.NewRegistry()
+	}
+	if c.Now == nil {
+		c.Now = time.Now
+	}
+	if c.CountryCode == "" {
+		c.CountryCode = record.DefaultCountryCode
+	}
+	if c.MaxBody <= 0 {
+		c.MaxBody = 1 << 20
+	}
+	if c.MaxBatchBody <= 0 {
+		c.MaxBatchBody = 32 << 20
+	}
+	if c.RateLimit == 0 {
+		c.RateLimit = 6000
+	}
+	if c.RateWindow <= 0 {
+		c.RateWindow = time.Minute
+	}
+	if c.CSVFlushRows <= 0 {
+		c.CSVFlushRows = 500
+	}
+	return c, nil
+}

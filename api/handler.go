@@ -1,0 +1,103 @@
+package api
+
+import (
+	"fmt"
+	"net/http"
+
+	"github.com/go-chi/chi/v5"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"callsvc/api/record"
+)
+
+// Handler is the whole HTTP API: /v1 routes, /healthz, /readyz and /metrics.
+type Handler struct {
+	cfg     Config
+	router  chi.Router
+	openapi []byte
+}
+
+// NewHandler builds the API on cfg. Run it with an http.Server (see Serve).
+func NewHandler(cfg Config) (*Handler, error) {
+	cfg, err := cfg.withDefaults()
+	if err != nil {
+		return nil, err
+	}
+	m, err := newHTTPMetrics(cfg.Registry)
+	if err != nil {
+		return nil, fmt.Errorf("register metrics: %w", err)
+	}
+	doc, err := openAPIJSON()
+	if err != nil {
+		return nil, fmt.Errorf("openapi document: %w", err)
+	}
+	h := &Handler{cfg: cfg, openapi: doc}
+
+	r := chi.NewRouter()
+	r.Use(RequestIDMiddleware, AccessLog(cfg.Logger), m.Middleware, Recoverer)
+	r.NotFound(func(w http.ResponseWriter, r *http.Request) {
+		writeError(w, r, record.Errorf(record.ENotFound, "no such route"))
+	})
+	r.MethodNotAllowed(func(w http.ResponseWriter, r *http.Request) {
+		writeError(w, r, record.Errorf(CodeMethodNotAllowed, "method %s is not allowed here", r.Method))
+	})
+
+	r.Get("/healthz", h.healthz)
+	r.Get("/readyz", h.readyz)
+	r.Method(http.MethodGet, "/metrics", promhttp.HandlerFor(cfg.Registry, promhttp.HandlerOpts{}))
+	r.Route("/v1", func(r chi.Router) {
+		r.Get("/openapi.json", h.openAPI)
+		r.Group(func(r chi.Router) {
+			r.Use(Authenticate(cfg.Store), RateLimit(cfg.RateLimit, cfg.RateWindow))
+			for _, rt := range h.routes() {
+				r.With(RequireRole(rt.roles...)).Method(rt.method, rt.pattern, rt.handler)
+			}
+		})
+	})
+	h.router = r
+	return h, nil
+}
+
+// route is one authenticated endpoint and the roles that may use it.
+type route struct {
+	method, pattern string
+	roles           []string
+	handler         http.HandlerFunc
+}
+
+// Who may do what (S22): the engine writes records and reads the directory
+// it routes with; agents read the calls they took part in; supervisors do
+// everything.
+var (
+	writers    = []string{record.RoleService, record.RoleSupervisor}
+	callReader = []string{record.RoleAgent, record.RoleSupervisor}
+	dirReader  = []string{record.RoleService, record.RoleSupervisor}
+	supervisor = []string{record.RoleSupervisor}
+)
+
+func (h *Handler) routes() []route {
+	return []route{
+		{http.MethodPost, "/calls", writers, h.upsertCalls},
+		{http.MethodPut, "/calls/{id}", writers, h.upsertCall},
+		{http.MethodPost, "/calls/{id}/events", writers, h.appendCallEvents},
+		{http.MethodPost, "/events", writers, h.appendEvents},
+		{http.MethodGet, "/calls", callReader, h.listCalls},
+		{http.MethodGet, "/calls.csv", callReader, h.exportCalls},
+		{http.MethodGet, "/calls/{id}", callReader, h.getCall},
+		{http.MethodGet, "/reports/summary", supervisor, h.summary},
+		{http.MethodPost, "/customers", supervisor, h.createCustomer},
+		{http.MethodGet, "/customers", dirReader, h.listCustomers},
+		{http.MethodGet, "/customers/{id}", dirReader, h.getCustomer},
+		{http.MethodPut, "/customers/{id}", supervisor, h.updateCustomer},
+		{http.MethodPost, "/staff", supervisor, h.createStaff},
+		{http.MethodGet, "/staff", dirReader, h.listStaff},
+		{http.MethodGet, "/staff/{id}", dirReader, h.getStaff},
+		{http.MethodPut, "/staff/{id}", supervisor, h.updateStaff},
+	}
+}
+
+// ServeHTTP serves the API.
+func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) { h.router.ServeHTTP(w, r) }
+
+// Routes exposes the routing tree, e.g. for chi.Walk in tests and docs.
+func (h *Handler) Routes() chi.Routes { return h.router }
