@@ -1,6 +1,7 @@
 package postgres
 
 import (
+	"bytes"
 	"encoding/base64"
 	"encoding/binary"
 	"time"
@@ -26,7 +27,7 @@ func decodeCallCursor(s string) (time.Time, string, error) {
 		return time.Time{}, "", invalid("cursor: not a cursor from this call log")
 	}
 	id := b[9:]
-	if !utf8.Valid(id) || len(id) > 200 {
+	if !validID(id) {
 		return time.Time{}, "", invalid("cursor: not a cursor from this call log")
 	}
 	return time.UnixMicro(int64(binary.BigEndian.Uint64(b[1:9]))).UTC(), string(id), nil
@@ -40,8 +41,14 @@ func encodeIDCursor(id string) string {
 
 func decodeIDCursor(s string) (string, error) {
 	b, err := base64.RawURLEncoding.DecodeString(s)
-	if err != nil || len(b) < 2 || b[0] != cursorVersion || !utf8.Valid(b[1:]) || len(b) > 201 {
+	if err != nil || len(b) < 2 || b[0] != cursorVersion || !validID(b[1:]) {
 		return "", invalid("cursor: not a cursor from this list")
 	}
 	return string(b[1:]), nil
+}
+
+// validID accepts what PostgreSQL can store in a text id: UTF-8 without NUL,
+// and not absurdly long.
+func validID(b []byte) bool {
+	return len(b) > 0 && len(b) <= 200 && utf8.Valid(b) && bytes.IndexByte(b, 0) < 0
 }

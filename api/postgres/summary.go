@@ -56,8 +56,8 @@ func (s *Store) Summary(ctx context.Context, q record.SummaryQuery) ([]record.Su
 	default:
 		return nil, fmt.Errorf("summary: %w", invalid("by: must be day, week, month, staff or intent"))
 	}
-	// $3 is referenced only by the time groupings; pass it always and make
-	// its type explicit for the others.
+	// The zone is also checked once in WHERE, so an unknown one is an error
+	// (22023 -> EInvalid) even when no row is in range or it goes unused.
 	sql := `
 SELECT ` + key + ` AS key,
 	count(*),
@@ -70,7 +70,7 @@ SELECT ` + key + ` AS key,
 	count(*) FILTER (WHERE c.message_taken),
 	coalesce(avg(c.talk_seconds) FILTER (WHERE c.answered_at IS NOT NULL), 0)::float8
 FROM ` + source + `
-WHERE c.arrived_at >= $1 AND c.arrived_at < $2 AND $3::text IS NOT NULL
+WHERE c.arrived_at >= $1 AND c.arrived_at < $2 AND (now() AT TIME ZONE $3::text) IS NOT NULL
 GROUP BY 1 ORDER BY 1`
 	rows, err := s.pool.Query(ctx, sql, q.From, q.To, tz)
 	if err != nil {
