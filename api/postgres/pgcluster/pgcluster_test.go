@@ -2,7 +2,10 @@ package pgcluster
 
 import (
 	"context"
+	"fmt"
 	"os"
+	"os/exec"
+	"strings"
 	"testing"
 	"time"
 
@@ -38,5 +41,54 @@ func TestStartQueryStop(t *testing.T) {
 	}
 	if _, err := os.Stat(dir); !os.IsNotExist(err) {
 		t.Errorf("temporary dir %s still exists after Stop", dir)
+	}
+}
+
+// TestStopOnExitStopsServerWhenProcessDies runs this test binary as a child
+// that starts a cluster with StopOnExit and exits without Stop, as a crashed
+// test binary would; the watcher must then stop the server and remove its
+// temporary directory.
+func TestStopOnExitStopsServerWhenProcessDies(t *testing.T) {
+	if os.Getenv("DATABASE_URL") != "" {
+		t.Skip("DATABASE_URL is set: the private cluster is not used")
+	}
+	if os.Getenv("PGCLUSTER_TEST_CHILD") == "1" {
+		c, err := Start(context.Background(), Options{StopOnExit: true})
+		if err != nil {
+			fmt.Println("ERR", err)
+			os.Exit(2)
+		}
+		fmt.Println("DIR", c.Dir())
+		os.Exit(0) // no Stop
+	}
+	ctx, cancel := context.WithTimeout(t.Context(), 2*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, os.Args[0], "-test.run=^TestStopOnExitStopsServerWhenProcessDies$")
+	cmd.Env = append(os.Environ(), "PGCLUSTER_TEST_CHILD=1")
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("child: %v\n%s", err, out)
+	}
+	var dir string
+	for _, line := range strings.Split(string(out), "\n") {
+		if d, ok := strings.CutPrefix(line, "DIR "); ok {
+			dir = d
+		}
+	}
+	if dir == "" {
+		t.Fatalf("child printed no directory:\n%s", out)
+	}
+	// Wait, with a deadline, for the watcher to finish: the directory goes last.
+	tick := time.NewTicker(50 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		if _, err := os.Stat(dir); os.IsNotExist(err) {
+			return
+		}
+		select {
+		case <-ctx.Done():
+			t.Fatalf("cluster directory %s still there: server not stopped after its process exited", dir)
+		case <-tick.C:
+		}
 	}
 }
