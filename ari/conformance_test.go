@@ -274,3 +274,5 @@ func TestConformanceHandshakeErrors(t *testing.T) {
 }
 
 func itoa(i int) string { return strconv.Itoa(i) }
+
+func filepathGlob() ([]string, error) { return filepath.Glob(filepath.Join(tracesDir, "*.jsonl")) }

@@ -24,10 +24,25 @@ func DecodeEvent(node string, data []byte) (Event, error) {
 			return nil, fmt.Errorf("%w: %s: %w", ErrMalformedEvent, typ, err)
 		}
 		u.Raw = append(json.RawMessage(nil), data...)
-	} else if err := json.Unmarshal(data, ev); err != nil {
-		return nil, fmt.Errorf("%w: %s: %w", ErrMalformedEvent, typ, err)
+		setNode(ev, node)
+		return ev, nil
+	}
+	if !decodeFast(string(data), ev) {
+		if ev, err = decodeSlow(typ, data); err != nil {
+			return nil, err
+		}
 	}
 	setNode(ev, node)
+	return ev, nil
+}
+
+// decodeSlow decodes with encoding/json, into a fresh value since the fast
+// path may have filled part of the first one.
+func decodeSlow(typ string, data []byte) (Event, error) {
+	ev := newEvent(typ)
+	if err := json.Unmarshal(data, ev); err != nil {
+		return nil, fmt.Errorf("%w: %s: %w", ErrMalformedEvent, typ, err)
+	}
 	return ev, nil
 }
 
