@@ -84,28 +84,11 @@ func escapeLike(s string) string {
 // NextCursor of the previous page; rows arriving at the same instant are
 // ordered by id, so no row is lost or repeated across pages.
 func (s *Store) ListCalls(ctx context.Context, f record.CallFilter) (record.CallPage, error) {
-	limit := f.Limit
-	switch {
-	case limit == 0:
-		limit = defaultLimit
-	case limit < 0 || limit > maxLimit:
-		return record.CallPage{}, fmt.Errorf("list calls: %w", invalid("limit: must be 1..%d", maxLimit))
-	}
-	q, err := s.callFilter(f)
+	sql, args, limit, err := s.listCallsQuery(f)
 	if err != nil {
 		return record.CallPage{}, fmt.Errorf("list calls: %w", err)
 	}
-	if f.Cursor != "" {
-		at, id, err := decodeCallCursor(f.Cursor)
-		if err != nil {
-			return record.CallPage{}, fmt.Errorf("list calls: %w", err)
-		}
-		q.args = append(q.args, at, id)
-		n := len(q.args)
-		q.where = append(q.where, fmt.Sprintf("(arrived_at, id) < ($%d, $%d)", n-1, n))
-	}
-	q.args = append(q.args, limit+1)
-	rows, err := s.pool.Query(ctx, q.sql(fmt.Sprintf(" LIMIT $%d", len(q.args))), q.args...)
+	rows, err := s.pool.Query(ctx, sql, args...)
 	if err != nil {
 		return record.CallPage{}, fmt.Errorf("list calls: %w", translate(err))
 	}
@@ -123,6 +106,40 @@ func (s *Store) ListCalls(ctx context.Context, f record.CallFilter) (record.Call
 		page.Calls = []record.Call{}
 	}
 	return page, nil
+}
+
+// ListCallsQuery returns the SQL and arguments ListCalls runs for f (it asks
+// for one row more than the page, to know whether another page follows).
+// Benchmarks use it to compare the HTTP API with the bare query, and
+// EXPLAIN to check the plan.
+func (s *Store) ListCallsQuery(f record.CallFilter) (string, []any, error) {
+	sql, args, _, err := s.listCallsQuery(f)
+	return sql, args, err
+}
+
+func (s *Store) listCallsQuery(f record.CallFilter) (sql string, args []any, limit int, err error) {
+	limit = f.Limit
+	switch {
+	case limit == 0:
+		limit = defaultLimit
+	case limit < 0 || limit > maxLimit:
+		return "", nil, 0, invalid("limit: must be 1..%d", maxLimit)
+	}
+	q, err := s.callFilter(f)
+	if err != nil {
+		return "", nil, 0, err
+	}
+	if f.Cursor != "" {
+		at, id, err := decodeCallCursor(f.Cursor)
+		if err != nil {
+			return "", nil, 0, err
+		}
+		q.args = append(q.args, at, id)
+		n := len(q.args)
+		q.where = append(q.where, fmt.Sprintf("(arrived_at, id) < ($%d, $%d)", n-1, n))
+	}
+	q.args = append(q.args, limit+1)
+	return q.sql(fmt.Sprintf(" LIMIT $%d", len(q.args))), q.args, limit, nil
 }
 
 // EachCall streams every call matching f, newest first, ignoring Limit and
