@@ -122,7 +122,9 @@ func TestListCallsFilters(t *testing.T) {
 	}{
 		{"All", "", func(record.Call) bool { return true }},
 		{"TimeRange", "from=" + t0.Add(time.Hour).Format(time.RFC3339) + "&to=" + t0.Add(3*time.Hour).Format(time.RFC3339),
-			func(c record.Call) bool { return !c.ArrivedAt.Before(t0.Add(time.Hour)) && c.ArrivedAt.Before(t0.Add(3*time.Hour)) }},
+			func(c record.Call) bool {
+				return !c.ArrivedAt.Before(t0.Add(time.Hour)) && c.ArrivedAt.Before(t0.Add(3*time.Hour))
+			}},
 		{"CallerInNationalNotation", "caller=" + url.QueryEscape("138-0000-0003"),
 			func(c record.Call) bool { return c.CallerNumber == "+8613800000003" }},
 		{"Staff", "staff_id=" + staffB, func(c record.Call) bool { return slices.Contains(c.StaffIDs, staffB) }},
