@@ -135,3 +135,10 @@ type Notifier interface {
 // LogFunc receives the engine's log lines; cmd adapts it to zerolog. The
 // fields always carry call_id and channel_id for lines about a call.
 type LogFunc func(level, msg string, fields map[string]any)
+
+// IsInbound reports whether application args mark a new inbound call:
+// "inbound" (the dialplan's Stasis(callsvc,inbound)) or no args at all.
+// Legs the engine originates carry "agent,<call id>,...".
+func IsInbound(args []string) bool {
+	return len(args) == 0 || args[0] == "inbound"
+}

@@ -50,12 +50,13 @@ const (
 	KeyGeneralManagerNotice   Key = "general_manager_desk" // S10: the desk handles it
 
 	// Connecting and holding (S11, S15).
-	KeyConnecting  Key = "connecting"   // putting you through
-	KeyHold        Key = "hold"         // please hold, I'm reaching them
-	KeyAwayOffer   Key = "away_offer"   // S18 暫時不在辦公室, 有什麼事可以代勞呢?
-	KeyDeskBusy    Key = "desk_busy"    // every colleague is on a call
-	KeyAfterHours  Key = "after_hours"  // outside business hours
-	KeyHolidayShut Key = "holiday_shut" // closed for a holiday
+	KeyConnecting      Key = "connecting"       // putting you through
+	KeyHold            Key = "hold"             // please hold, I'm reaching them
+	KeyAwayOffer       Key = "away_offer"       // S18 暫時不在辦公室, 有什麼事可以代勞呢?
+	KeyDeskBusy        Key = "desk_busy"        // every colleague is on a call
+	KeyCallbackPromise Key = "callback_promise" // S12: a colleague calls back
+	KeyAfterHours      Key = "after_hours"      // outside business hours
+	KeyHolidayShut     Key = "holiday_shut"     // closed for a holiday
 
 	// Wrap-up (S8, S20).
 	KeyAnythingElse Key = "anything_else" // S8
@@ -107,12 +108,13 @@ var standard = map[Key]texts{
 	KeyOrderInstructions:      {"我們的銷售同事將盡快與您聯繫", "Our sales team will contact you shortly."},
 	KeyGeneralManagerNotice:   {"好的, 服務台同事會為您處理, 並把您的要求轉告主管", "Certainly. The service desk will take care of this and pass your request on to the manager."},
 
-	KeyConnecting:  {"正在為您接通, 請稍候", "Connecting you now, please hold."},
-	KeyHold:        {"請您稍等片刻, 我們正在為您聯繫", "Please hold for a moment while we reach them."},
-	KeyAwayOffer:   {"暫時不在辦公室, 有什麼事可以代勞呢?", "is away from the desk at the moment. How can I help?"},
-	KeyDeskBusy:    {"同事們正在接聽其他電話, 請您稍等片刻", "Our colleagues are on other calls. Please wait a moment."},
-	KeyAfterHours:  {"現在是非工作時間, 歡迎您在工作時間再來電", "We are closed at the moment. Please call again during business hours."},
-	KeyHolidayShut: {"節假日期間我們暫停服務, 歡迎您在工作日再來電", "We are closed for the holiday. Please call again on a working day."},
+	KeyConnecting:      {"正在為您接通, 請稍候", "Connecting you now, please hold."},
+	KeyHold:            {"請您稍等片刻, 我們正在為您聯繫", "Please hold for a moment while we reach them."},
+	KeyAwayOffer:       {"暫時不在辦公室, 有什麼事可以代勞呢?", "is away from the desk at the moment. How can I help?"},
+	KeyDeskBusy:        {"同事們正在接聽其他電話, 請您稍等片刻", "Our colleagues are on other calls. Please wait a moment."},
+	KeyCallbackPromise: {"我們已經記下您的來電, 同事會盡快給您回電", "We have noted your call, and a colleague will call you back shortly."},
+	KeyAfterHours:      {"現在是非工作時間, 歡迎您在工作時間再來電", "We are closed at the moment. Please call again during business hours."},
+	KeyHolidayShut:     {"節假日期間我們暫停服務, 歡迎您在工作日再來電", "We are closed for the holiday. Please call again on a working day."},
 
 	KeyAnythingElse: {"請問還有其他可以幫您的嗎? 有請按1, 沒有請按2", "Is there anything else I can help you with? Press 1 for yes, 2 for no."},
 	KeyGoodbye:      {"再見", "Goodbye."},

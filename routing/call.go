@@ -1,0 +1,297 @@
+package routing
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/oklog/ulid/v2"
+
+	"callsvc/api/record"
+	"callsvc/routing/prompt"
+)
+
+// errHangup means the caller left; errTimeout that nothing came in time.
+var (
+	errHangup  = errors.New("caller hung up")
+	errTimeout = errors.New("timed out")
+)
+
+// call is one call's state, owned by its goroutine.
+type call struct {
+	e      *Engine
+	leg    Leg
+	arr    Arrival
+	ctx    context.Context
+	cancel context.CancelFunc
+	lang   prompt.Lang
+
+	events  <-chan Event // the caller leg
+	agent   *agentLeg    // the person being rung or talked to
+	lookup  chan lookupResult
+	typed   []string // digits pressed ahead of a prompt (type-ahead)
+	rec     record.Call
+	lastUpd time.Time
+	cust    *record.Customer
+	matters int
+}
+
+type agentLeg struct {
+	leg    Leg
+	staff  record.Staff
+	events <-chan Event
+	ctx    context.Context
+	cancel context.CancelFunc
+	up     bool // in the application (answered)
+	ended  bool
+}
+
+type lookupResult struct {
+	cust record.Customer
+	err  error
+}
+
+func (e *Engine) newCall(a Arrival) *call {
+	ctx, cancel := context.WithCancel(e.root)
+	now := e.cfg.Now().UTC()
+	c := &call{e: e, leg: a.Leg, arr: a, ctx: ctx, cancel: cancel, lang: e.cfg.Language,
+		lookup: make(chan lookupResult, 1)}
+	c.rec = record.Call{
+		ID:           ulid.Make().String(),
+		Node:         a.Leg.Node,
+		ChannelID:    a.Leg.ID,
+		CallerNumber: a.CallerNumber,
+		CallerName:   a.CallerName,
+		DialedNumber: a.Dialed,
+		Language:     string(c.lang),
+		Outcome:      record.OutcomeInProgress,
+		ArrivedAt:    now,
+	}
+	// Watch first: nothing the caller does from here on is missed.
+	c.events = e.cfg.Control.Watch(ctx, a.Leg)
+	e.mu.Lock()
+	e.calls[c.rec.ID] = c
+	e.mu.Unlock()
+	return c
+}
+
+func (c *call) now() time.Time { return c.e.cfg.Now().UTC() }
+
+func (c *call) log(level, msg string, kv ...any) {
+	f := map[string]any{"call_id": c.rec.ID, "channel_id": c.leg.ID}
+	for i := 0; i+1 < len(kv); i += 2 {
+		f[fmt.Sprint(kv[i])] = kv[i+1]
+	}
+	c.e.cfg.Log(level, msg, f)
+}
+
+// event appends one step to the call's timeline.
+func (c *call) event(typ, staffID string, data map[string]any) {
+	ev := record.Event{ID: ulid.Make().String(), CallID: c.rec.ID, At: c.now(), Type: typ, StaffID: staffID}
+	if len(data) > 0 {
+		b, err := json.Marshal(data)
+		if err == nil {
+			ev.Data = b
+		}
+	}
+	c.e.cfg.Sink.Event(ev)
+}
+
+// save sends the call summary. UpdatedAt strictly increases (at the
+// store's microsecond precision) so a later summary always wins.
+func (c *call) save() {
+	u := c.now().Truncate(time.Microsecond)
+	if !u.After(c.lastUpd) {
+		u = c.lastUpd.Add(time.Microsecond)
+	}
+	c.lastUpd = u
+	c.rec.UpdatedAt = u
+	rec := c.rec
+	rec.StaffIDs = append([]string(nil), c.rec.StaffIDs...)
+	c.e.cfg.Sink.Call(rec)
+}
+
+// next waits for the next event on the caller's or the agent's leg, up to
+// d (0: no limit but the call's). A caller hangup is errHangup. Customer
+// lookups landing meanwhile are taken in (S3: used once known).
+func (c *call) next(d time.Duration) (Event, error) {
+	var timeout <-chan time.Time
+	if d > 0 {
+		t := time.NewTimer(d)
+		defer t.Stop()
+		timeout = t.C
+	}
+	for {
+		var agentEvents <-chan Event
+		if c.agent != nil && !c.agent.ended {
+			agentEvents = c.agent.events
+		}
+		select {
+		case <-c.ctx.Done():
+			return Event{}, fmt.Errorf("call ended: %w", c.ctx.Err())
+		case <-timeout:
+			return Event{}, errTimeout
+		case r := <-c.lookup:
+			c.tookLookup(r)
+		case ev, ok := <-c.events:
+			if !ok {
+				return Event{}, errHangup
+			}
+			if ev.Kind == EvEnd || ev.Kind == EvHangupRequest {
+				return ev, errHangup
+			}
+			return ev, nil
+		case ev, ok := <-agentEvents:
+			if !ok {
+				c.agent.ended = true
+				continue
+			}
+			if ev.Kind == EvEnd || ev.Kind == EvHangupRequest {
+				c.agent.ended = true
+			}
+			if ev.Kind == EvStart {
+				c.agent.up = true
+			}
+			return ev, nil
+		}
+	}
+}
+
+func (c *call) fromAgent(ev Event) bool { return c.agent != nil && ev.Leg.ID == c.agent.leg.ID }
+
+// play plays media to the caller and waits for it to finish. With
+// interrupt, the first key pressed stops it and is returned; otherwise keys
+// are kept for the next prompt that reads digits (type-ahead).
+func (c *call) play(interrupt bool, media ...string) (string, error) {
+	if interrupt && len(c.typed) > 0 {
+		d := c.typed[0]
+		c.typed = c.typed[1:]
+		return d, nil
+	}
+	id := ulid.Make().String()
+	if err := c.e.cfg.Control.Play(c.ctx, c.leg, id, media...); err != nil {
+		return "", c.controlErr("play", err)
+	}
+	c.heard(media)
+	for {
+		ev, err := c.next(0)
+		if err != nil {
+			return "", err
+		}
+		switch {
+		case c.fromAgent(ev):
+			continue
+		case ev.Kind == EvPlaybackFinished && ev.PlaybackID == id:
+			if ev.Failed {
+				c.log("warn", "prompt did not play", "media", strings.Join(media, ","))
+			}
+			return "", nil
+		case ev.Kind == EvDTMF:
+			if !interrupt {
+				c.typed = append(c.typed, ev.Digit)
+				continue
+			}
+			// Stop the prompt; its PlaybackFinished is ignored by id.
+			if err := c.e.cfg.Control.StopPlayback(c.ctx, c.leg.Node, id); err != nil {
+				c.log("warn", "stop playback", "error", err.Error())
+			}
+			return ev.Digit, nil
+		}
+	}
+}
+
+// heard is a hook for logs: what the caller was played.
+func (c *call) heard(media []string) {
+	c.log("debug", "play", "media", strings.Join(media, ","))
+}
+
+// digit waits up to d for one key (type-ahead first).
+func (c *call) digit(d time.Duration) (string, error) {
+	if len(c.typed) > 0 {
+		k := c.typed[0]
+		c.typed = c.typed[1:]
+		return k, nil
+	}
+	deadline := time.Now().Add(d)
+	for {
+		left := time.Until(deadline)
+		if left <= 0 {
+			return "", errTimeout
+		}
+		ev, err := c.next(left)
+		if err != nil {
+			return "", err
+		}
+		if ev.Kind == EvDTMF && !c.fromAgent(ev) {
+			return ev.Digit, nil
+		}
+	}
+}
+
+// controlErr turns a failed operation into errHangup when the caller has
+// just left (the request raced the hangup), else wraps it.
+func (c *call) controlErr(step string, err error) error {
+	if c.ctx.Err() != nil {
+		return fmt.Errorf("%s: %w", step, c.ctx.Err())
+	}
+	// Give the hangup event a moment to arrive before calling it a failure.
+	t := time.NewTimer(500 * time.Millisecond)
+	defer t.Stop()
+	for {
+		select {
+		case ev, ok := <-c.events:
+			if !ok || ev.Kind == EvEnd || ev.Kind == EvHangupRequest {
+				return errHangup
+			}
+			if ev.Kind == EvDTMF {
+				c.typed = append(c.typed, ev.Digit)
+			}
+		case <-t.C:
+			return fmt.Errorf("%s: %w", step, err)
+		}
+	}
+}
+
+// startLookup finds the caller in the customer file without holding up
+// anything: the result is taken in whenever it lands.
+func (c *call) startLookup() {
+	dir := c.e.cfg.Directory
+	if dir == nil || strings.TrimSpace(c.arr.CallerNumber) == "" {
+		return
+	}
+	go func() {
+		ctx, cancel := context.WithTimeout(c.ctx, c.e.cfg.LookupTimeout)
+		defer cancel()
+		cust, err := dir.FindCustomerByPhone(ctx, c.arr.CallerNumber)
+		c.lookup <- lookupResult{cust, err}
+	}()
+}
+
+// pollLookup takes a lookup result if one has landed, without waiting.
+func (c *call) pollLookup() {
+	select {
+	case r := <-c.lookup:
+		c.tookLookup(r)
+	default:
+	}
+}
+
+func (c *call) tookLookup(r lookupResult) {
+	if r.err != nil {
+		if !record.IsNotFound(r.err) {
+			c.log("warn", "customer lookup failed", "error", r.err.Error())
+		}
+		return
+	}
+	cust := r.cust
+	c.cust = &cust
+	c.rec.CustomerID = cust.ID
+	if c.rec.CallerName == "" {
+		c.rec.CallerName = cust.Name
+	}
+	c.event("customer_identified", "", map[string]any{"customer_id": cust.ID, "vip": cust.VIP})
+	c.save()
+}

@@ -1,0 +1,183 @@
+package routing
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"time"
+
+	"callsvc/api/record"
+	"callsvc/routing/prompt"
+)
+
+// Config is what an Engine runs with. Control and Sink are required; the
+// rest have defaults.
+type Config struct {
+	Control   CallControl
+	Sink      Sink      // the call record (a *Writer, so calls never wait on the store)
+	Directory Directory // customer lookup and staff list; nil: nobody known
+	Notifier  Notifier  // S10 supervisor notices; nil: timeline only
+	Router    Router
+	Greeter   Greeter
+	Answer    AnswerPolicy
+	Language  prompt.Lang      // default prompt.ZH
+	Now       func() time.Time // default time.Now; pin one per decision
+	Log       LogFunc
+	Hooks     Hooks
+
+	MenuTimeout   time.Duration // silence after the menu before re-prompting; default 6 s
+	DigitTimeout  time.Duration // between extension digits; default 5 s
+	MaxRecording  time.Duration // complaint/suggestion limit; default 30 min (S14: never cut short)
+	RingTimeout   time.Duration // a staff phone rings this long; default the cadence's 3-ring limit
+	LookupTimeout time.Duration // customer / staff lookups; default 2 s
+	MaxMatters    int           // S8 loops ("anything else?" -> yes) per call; default 3
+}
+
+// Hooks are the seams for what later issues add (presence, retries,
+// messages). Nil hooks keep today's behaviour.
+type Hooks struct {
+	// Presence reports whether an active person is at their desk
+	// (S16-S19); nil: every active person is.
+	Presence func(ctx context.Context, s record.Staff) bool
+	// NobodyFree runs when the call cannot be put through to anyone (no
+	// one free, or the person did not answer). It returns true when it
+	// handled the caller (a message, a callback booking); false lets the
+	// engine promise a callback (S12) and go on to S8.
+	NobodyFree func(ctx context.Context, c *CallInfo) bool
+}
+
+// CallInfo is the read-only view of a call handed to hooks.
+type CallInfo struct {
+	ID       string
+	Leg      Leg
+	Intent   string
+	Customer *record.Customer
+	Decision Decision
+}
+
+// Engine runs calls: one goroutine per call, each driven by its own legs'
+// events. A panic in one call is recovered and ends that call politely.
+type Engine struct {
+	cfg  Config
+	root context.Context
+	stop context.CancelFunc
+	wg   sync.WaitGroup
+
+	mu    sync.Mutex
+	busy  map[string]string    // staff id -> call id
+	idle  map[string]time.Time // staff id -> when their last call ended
+	calls map[string]*call     // call id -> call
+}
+
+// NewEngine checks cfg and fills its defaults.
+func NewEngine(cfg Config) (*Engine, error) {
+	if cfg.Control == nil {
+		return nil, errors.New("new engine: no call control")
+	}
+	if cfg.Sink == nil {
+		return nil, errors.New("new engine: no record sink")
+	}
+	if cfg.Language == "" {
+		cfg.Language = prompt.ZH
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.Log == nil {
+		cfg.Log = func(string, string, map[string]any) {}
+	}
+	if cfg.MenuTimeout <= 0 {
+		cfg.MenuTimeout = 6 * time.Second
+	}
+	if cfg.DigitTimeout <= 0 {
+		cfg.DigitTimeout = 5 * time.Second
+	}
+	if cfg.MaxRecording <= 0 {
+		cfg.MaxRecording = 30 * time.Minute
+	}
+	if cfg.RingTimeout <= 0 {
+		cfg.RingTimeout = cfg.Answer.Limit()
+	}
+	if cfg.LookupTimeout <= 0 {
+		cfg.LookupTimeout = 2 * time.Second
+	}
+	if cfg.MaxMatters <= 0 {
+		cfg.MaxMatters = 3
+	}
+	root, stop := context.WithCancel(context.Background())
+	return &Engine{cfg: cfg, root: root, stop: stop,
+		busy: map[string]string{}, idle: map[string]time.Time{}, calls: map[string]*call{}}, nil
+}
+
+// Inbound starts handling a new call. It returns at once. The call's work
+// does not end with ctx (a server shutting down lets live calls finish);
+// Close ends them.
+func (e *Engine) Inbound(ctx context.Context, a Arrival) {
+	c := e.newCall(a)
+	e.wg.Go(func() { c.run() })
+}
+
+// Active is the number of calls in progress.
+func (e *Engine) Active() int {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return len(e.calls)
+}
+
+// Wait blocks until every call has ended, or ctx ends.
+func (e *Engine) Wait(ctx context.Context) error {
+	done := make(chan struct{})
+	go func() { e.wg.Wait(); close(done) }()
+	select {
+	case <-done:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// Close ends every live call (each is closed politely and recorded) and
+// waits for them.
+func (e *Engine) Close() {
+	e.stop()
+	e.wg.Wait()
+}
+
+// reserve marks s busy with callID; false if someone else holds them.
+func (e *Engine) reserve(staffID, callID string) bool {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if _, ok := e.busy[staffID]; ok {
+		return false
+	}
+	e.busy[staffID] = callID
+	return true
+}
+
+// release frees s at now (their idle time starts).
+func (e *Engine) release(staffID string, now time.Time) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	delete(e.busy, staffID)
+	e.idle[staffID] = now
+}
+
+// candidates gives the directory's people with the engine's view of who is
+// on a call and for how long each has been idle.
+func (e *Engine) candidates(ctx context.Context, staff []record.Staff) []Candidate {
+	out := make([]Candidate, 0, len(staff))
+	for _, s := range staff {
+		avail := s.Active
+		if avail && e.cfg.Hooks.Presence != nil {
+			avail = e.cfg.Hooks.Presence(ctx, s)
+		}
+		out = append(out, Candidate{Staff: s, Available: avail})
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	for i := range out {
+		_, out[i].Busy = e.busy[out[i].Staff.ID]
+		out[i].IdleSince = e.idle[out[i].Staff.ID] // zero (never rung) is idle longest
+	}
+	return out
+}
