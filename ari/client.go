@@ -33,6 +33,7 @@ type Client struct {
 
 	stateMu    sync.Mutex
 	stateFeeds []*feed[StateChange]
+	closed     bool // guarded by stateMu
 }
 
 // Default socket settings.
@@ -145,6 +146,10 @@ func basicAuth(user, pass string) string {
 // Close stops the event sockets, ends every subscription and waits for the
 // client's goroutines.
 func (c *Client) Close() error {
+	c.bus.shutdown()
+	c.stateMu.Lock()
+	c.closed = true
+	c.stateMu.Unlock()
 	c.cancel()
 	c.wg.Wait()
 	c.stateMu.Lock()
@@ -179,8 +184,12 @@ func (c *Client) State(node string) State {
 func (c *Client) WatchState(ctx context.Context) <-chan StateChange {
 	f := newFeed[StateChange]()
 	c.stateMu.Lock()
+	defer c.stateMu.Unlock()
+	if c.closed {
+		close(f.out)
+		return f.out
+	}
 	c.stateFeeds = append(c.stateFeeds, f)
-	c.stateMu.Unlock()
 	c.wg.Go(func() {
 		f.run(ctx, c.ctx.Done())
 		c.stateMu.Lock()

@@ -18,6 +18,8 @@ type Subscription struct {
 	types []string // type subscriptions
 	mu    sync.Mutex
 	keys  []Key
+
+	removed bool // guarded by bus.mu: gone from the bus, Add is a no-op
 }
 
 // Events is the channel to receive from; it is closed when the subscription
@@ -58,6 +60,7 @@ type bus struct {
 	mu     sync.RWMutex
 	byKey  map[Key][]*Subscription
 	byType map[string][]*Subscription // "" = every event
+	closed bool                       // set by shutdown; no new subscriptions
 	done   <-chan struct{}
 	wg     *sync.WaitGroup
 }
@@ -66,11 +69,31 @@ func newBus(done <-chan struct{}, wg *sync.WaitGroup) *bus {
 	return &bus{byKey: map[Key][]*Subscription{}, byType: map[string][]*Subscription{}, done: done, wg: wg}
 }
 
+// start runs s's delivery goroutine, unless the client is closed, in
+// which case s ends at once. Holding b.mu orders wg.Add before shutdown's
+// wg.Wait.
 func (b *bus) start(ctx context.Context, s *Subscription) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.closed {
+		s.f.close()
+		close(s.f.out)
+		b.removeLocked(s)
+		return
+	}
 	b.wg.Go(func() {
 		s.f.run(ctx, b.done)
-		b.remove(s)
+		b.mu.Lock()
+		b.removeLocked(s)
+		b.mu.Unlock()
 	})
+}
+
+// shutdown refuses new subscriptions; the caller then waits on wg.
+func (b *bus) shutdown() {
+	b.mu.Lock()
+	b.closed = true
+	b.mu.Unlock()
 }
 
 // subscribeKeys registers s before returning, so events that arrive after
@@ -99,6 +122,9 @@ func (b *bus) subscribeTypes(ctx context.Context, node string, types []string) *
 func (b *bus) addKeys(s *Subscription, keys []Key) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
+	if s.removed {
+		return
+	}
 	for _, k := range keys {
 		if !slices.Contains(b.byKey[k], s) {
 			b.byKey[k] = append(b.byKey[k], s)
@@ -106,12 +132,11 @@ func (b *bus) addKeys(s *Subscription, keys []Key) {
 	}
 }
 
-func (b *bus) remove(s *Subscription) {
+func (b *bus) removeLocked(s *Subscription) {
+	s.removed = true
 	s.mu.Lock()
 	keys := slices.Clone(s.keys)
 	s.mu.Unlock()
-	b.mu.Lock()
-	defer b.mu.Unlock()
 	for _, k := range keys {
 		if subs := slices.DeleteFunc(b.byKey[k], func(x *Subscription) bool { return x == s }); len(subs) > 0 {
 			b.byKey[k] = subs
