@@ -1,0 +1,64 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/rs/zerolog"
+
+	"callsvc/api"
+)
+
+// runServe runs the API (and, with the engine wired, the call engine)
+// until ctx ends.
+func runServe(ctx context.Context, cfg config, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	addr := fs.String("http", cfg.HTTPAddr, "HTTP listen address (HTTP_ADDR)")
+	if err := fs.Parse(args); err != nil {
+		return errUsage
+	}
+	cfg.HTTPAddr = *addr
+	log := newLogger(cfg, stderr)
+	logConfig(log, cfg)
+
+	st, stop, err := openStore(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer stop()
+
+	ln, err := net.Listen("tcp", cfg.HTTPAddr)
+	if err != nil {
+		return fmt.Errorf("listen %s: %w", cfg.HTTPAddr, err)
+	}
+	return serveAPI(ctx, cfg, st, ln, log)
+}
+
+func logConfig(log zerolog.Logger, cfg config) {
+	ev := log.Info()
+	for k, v := range cfg.masked() {
+		ev = ev.Str(k, v)
+	}
+	ev.Msg("configuration")
+}
+
+// serveAPI serves the HTTP API on ln until ctx ends, then drains it.
+func serveAPI(ctx context.Context, cfg config, st api.Store, ln net.Listener, log zerolog.Logger) error {
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	h, err := api.NewHandler(api.Config{Store: st, Logger: log, Registry: reg})
+	if err != nil {
+		return fmt.Errorf("api: %w", err)
+	}
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
+	log.Info().Str("addr", "http://"+ln.Addr().String()).Msg("API listening")
+	return api.Serve(ctx, srv, ln, 30*time.Second)
+}
