@@ -22,11 +22,11 @@ type config struct {
 	Migrate     bool   // CALLSVC_MIGRATE: migrate on start (default true)
 	HTTPAddr    string // HTTP_ADDR
 
-	CompanyName string        // COMPANY_NAME
-	Language    string        // LANGUAGE: zh or en
-	RingCadence string        // RING_CADENCE: cn or na
-	AnswerRing  int           // ANSWER_RING: 1..3
-	Timezone    string        // TIMEZONE: IANA name
+	CompanyName string // COMPANY_NAME
+	Language    string // LANGUAGE: zh or en
+	RingCadence string // RING_CADENCE: cn or na
+	AnswerRing  int    // ANSWER_RING: 1..3
+	Timezone    string // TIMEZONE: IANA name
 	Location    *time.Location
 	SpoolDir    string // SPOOL_DIR: records spooled while the store is down
 	LogFormat   string // LOG_FORMAT: json or console (default: console on a terminal)
