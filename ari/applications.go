@@ -86,45 +86,32 @@ func (c *Client) appSubscription(ctx context.Context, method string, k Key) (*Ap
 	return &out, nil
 }
 
-// Resync lists the channels the application still holds on node, for use
+// Resync lists the channels that sit in the application on node, for use
 // after a reconnect (StateChange.Reconnected): events may have been missed
 // while the socket was down, so the engine checks its calls against this
-// list (and hangs up or forgets the rest). An application Asterisk no
-// longer knows (404: it held no channels) gives an empty list.
+// list (and forgets or hangs up the rest). It reads GET /channels and keeps
+// those running Stasis(app): GET /applications/{app} is not enough, since
+// its channel_ids lists explicit subscriptions (or "__AST_CHANNEL_ALL_TOPIC"
+// with subscribeAll) and Asterisk forgets an application with no socket.
 func (c *Client) Resync(ctx context.Context, node string) ([]Key, error) {
-	app, err := c.Application(ctx, node, "")
-	if IsNotFound(err) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, fmt.Errorf("resync: %w", err)
-	}
-	var keys []Key
-	for _, id := range app.ChannelIDs {
-		// "__AST_CHANNEL_ALL_TOPIC" stands for subscribeAll, not a channel.
-		if strings.HasPrefix(id, "__AST_") {
-			continue
-		}
-		keys = append(keys, ChannelKey(node, id))
-	}
-	if len(app.ChannelIDs) > 0 && len(keys) == 0 {
-		// subscribeAll hides the list: ask for the channels instead.
-		return c.stasisChannels(ctx, node)
-	}
-	return keys, nil
-}
-
-// stasisChannels lists the node's channels that sit in our application.
-func (c *Client) stasisChannels(ctx context.Context, node string) ([]Key, error) {
 	chs, err := c.Channels(ctx, node)
 	if err != nil {
 		return nil, fmt.Errorf("resync: %w", err)
 	}
 	var keys []Key
 	for _, ch := range chs {
-		if ch.Dialplan.AppName == "Stasis" && (ch.Dialplan.AppData == c.cfg.Application || strings.HasPrefix(ch.Dialplan.AppData, c.cfg.Application+",")) {
+		if c.inApp(&ch) {
 			keys = append(keys, ch.Key())
 		}
 	}
 	return keys, nil
+}
+
+// inApp reports whether ch runs Stasis(our app[, args...]).
+func (c *Client) inApp(ch *Channel) bool {
+	if !strings.EqualFold(ch.Dialplan.AppName, "Stasis") {
+		return false
+	}
+	app, _, _ := strings.Cut(ch.Dialplan.AppData, ",")
+	return app == c.cfg.Application
 }

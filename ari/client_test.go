@@ -2,6 +2,7 @@ package ari
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -77,9 +78,8 @@ func TestReconnectThroughRestart(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	states := c.WatchState(ctx)
-	s.handle("GET /applications/callsvc", func(w http.ResponseWriter, r *http.Request) {
-		w.WriteHeader(http.StatusNotFound) // what Asterisk says after a restart
-		fmt.Fprint(w, `{"message":"Application not found"}`)
+	s.handle("GET /channels", func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprint(w, `[]`) // a restarted Asterisk has no channels
 	})
 	s.mu.Lock()
 	s.refuse = []int{http.StatusNotFound, http.StatusServiceUnavailable, http.StatusNotFound}
@@ -101,17 +101,20 @@ func TestReconnectThroughRestart(t *testing.T) {
 	}
 }
 
-func TestResyncListsHeldChannels(t *testing.T) {
+func TestResyncListsChannelsInTheApp(t *testing.T) {
 	s := newStub(t, "node-a")
-	s.handle("GET /applications/callsvc", func(w http.ResponseWriter, r *http.Request) {
-		fmt.Fprint(w, `{"name":"callsvc","channel_ids":["1.1","1.2"],"bridge_ids":[],"endpoint_ids":[],"device_names":[],"events_allowed":[],"events_disallowed":[]}`)
+	s.handle("GET /channels", func(w http.ResponseWriter, r *http.Request) {
+		mine, other, parked := chanJSON("1.1"), chanJSON("1.2"), chanJSON("1.3")
+		other["dialplan"] = map[string]any{"context": "x", "exten": "s", "priority": 1, "app_name": "Stasis", "app_data": "callsvc2,inbound"}
+		parked["dialplan"] = map[string]any{"context": "x", "exten": "s", "priority": 1, "app_name": "Wait", "app_data": "600"}
+		_ = json.NewEncoder(w).Encode([]any{mine, other, parked})
 	})
 	c := connectStub(t, s)
 	keys, err := c.Resync(context.Background(), "node-a")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(keys) != 2 || keys[1] != ChannelKey("node-a", "1.2") {
+	if len(keys) != 1 || keys[0] != ChannelKey("node-a", "1.1") {
 		t.Fatalf("resync gave %v", keys)
 	}
 }
