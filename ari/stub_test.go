@@ -97,8 +97,13 @@ func (s *stubARI) serve(w http.ResponseWriter, r *http.Request) {
 	case path == "/asterisk/ping":
 		w.Header().Set("Content-Type", "application/json")
 		fmt.Fprintf(w, `{"ping":"pong","timestamp":"2026-11-26T23:58:48.952+0000","asterisk_id":%q}`, s.entityID)
-	default:
+	case r.Method == http.MethodDelete:
 		w.WriteHeader(http.StatusNoContent)
+	default:
+		// Enough for operations that decode an answer; tests that look at
+		// the answer set a handler.
+		w.Header().Set("Content-Type", "application/json")
+		fmt.Fprint(w, `{}`)
 	}
 }
 
