@@ -33,7 +33,9 @@ func TestRequestShapes(t *testing.T) {
 		{"RingStop", func() error { return c.RingStop(ctx, ch) }, "DELETE /channels/1795737454.88/ring?"},
 		{"Progress", func() error { return c.Progress(ctx, ch) }, "POST /channels/1795737454.88/progress?"},
 		{"HangupNormal", func() error { return c.Hangup(ctx, ch, HangupNormal) }, "DELETE /channels/1795737454.88?reason=normal"},
-		{"Continue", func() error { return c.Continue(ctx, ch, ContinueOptions{Context: "from-pstn", Extension: "100", Priority: 1}) }, "POST /channels/1795737454.88/continue?context=from-pstn&extension=100&priority=1"},
+		{"Continue", func() error {
+			return c.Continue(ctx, ch, ContinueOptions{Context: "from-pstn", Extension: "100", Priority: 1})
+		}, "POST /channels/1795737454.88/continue?context=from-pstn&extension=100&priority=1"},
 		{"Redirect", func() error { return c.Redirect(ctx, ch, "PJSIP/2001") }, "POST /channels/1795737454.88/redirect?endpoint=PJSIP%2F2001"},
 		{"PlayWithID", func() error {
 			_, err := c.Play(ctx, ch, PlayOptions{Media: []string{MediaSound("hello-world")}, PlaybackID: "dup-pb"})
