@@ -179,6 +179,26 @@ type replay struct {
 	ids     map[string]string        // trace id -> stand-in id
 	calls   []*Call
 	callIDs map[string]*Call // stand-in channel id -> scripted SIP caller
+	open    int              // WebSockets the server should still hold
+}
+
+// waitConns waits until the server holds at most n event WebSockets.
+func waitConns(t *testing.T, srv *Server, n int) {
+	t.Helper()
+	ctx := testCtx(t)
+	for {
+		srv.mu.Lock()
+		held, changed := len(srv.conns), srv.connsChanged
+		srv.mu.Unlock()
+		if held <= n {
+			return
+		}
+		select {
+		case <-ctx.Done():
+			t.Fatalf("server still holds %d websockets, want %d", held, n)
+		case <-changed:
+		}
+	}
 }
 
 var idToken = regexp.MustCompile(`[0-9]{9,}\.[0-9]+|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}`)
@@ -487,6 +507,7 @@ func (rp *replay) ws(i int, l traceLine) {
 		}
 		t.Cleanup(func() { _ = c.conn.CloseNow() })
 		rp.conns[l.Conn] = c
+		rp.open++
 		if rp.want[l.Conn] == nil {
 			rp.want[l.Conn] = []map[string]any{}
 		}
@@ -509,10 +530,15 @@ func (rp *replay) ws(i int, l traceLine) {
 			_ = c.conn.Close(1000, "")
 		}
 	case "closed":
+		c := rp.conns[l.Conn]
 		if l.CloseCode != 1006 {
+			// The client closed; like the recording's driver, carry on
+			// once the server side has let go of the socket too.
+			rp.open--
+			waitConns(t, rp.srv, rp.open)
 			return
 		}
-		c := rp.conns[l.Conn]
+		rp.open--
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
 		if err := c.waitFor(ctx, func(_ []map[string]any, closed bool) bool { return closed }); err != nil || !c.abnormal() {

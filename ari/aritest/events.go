@@ -96,7 +96,11 @@ func (w *wsConn) run(ctx context.Context) {
 // application left with no WebSocket and no channels is forgotten, as
 // Asterisk does.
 func (s *Server) detachConnLocked(c *wsConn) {
-	delete(s.conns, c)
+	if s.conns[c] {
+		delete(s.conns, c)
+		close(s.connsChanged)
+		s.connsChanged = make(chan struct{})
+	}
 	for _, a := range s.st.apps {
 		if a.conn == c {
 			a.conn = nil

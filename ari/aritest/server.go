@@ -58,15 +58,18 @@ type Server struct {
 	mu sync.Mutex
 	st *state // everything simulated; replaced by Restart
 	// gen counts restarts; timers from an older generation do nothing.
-	gen      int
-	closed   bool
-	conns    map[*wsConn]bool
-	phones   map[string]*Phone
-	stored   map[string]*storedRecording
-	audio    map[string][]byte // recording name -> PCM a test wants stored
-	globals  map[string]string
-	loading  int // handshakes still to refuse after a restart
-	realBase time.Time
+	gen    int
+	closed bool
+	conns  map[*wsConn]bool
+	// connsChanged is closed and replaced whenever a WebSocket comes or
+	// goes, so tests can wait for the server side of a close.
+	connsChanged chan struct{}
+	phones       map[string]*Phone
+	stored       map[string]*storedRecording
+	audio        map[string][]byte // recording name -> PCM a test wants stored
+	globals      map[string]string
+	loading      int // handshakes still to refuse after a restart
+	realBase     time.Time
 }
 
 // NewServer starts a stand-in Asterisk on 127.0.0.1 with a free port.
@@ -94,13 +97,14 @@ func NewServer(opts Options) *Server {
 		opts.RestartLoadingHandshakes = 1
 	}
 	s := &Server{
-		opts:     opts,
-		conns:    map[*wsConn]bool{},
-		phones:   map[string]*Phone{},
-		stored:   map[string]*storedRecording{},
-		audio:    map[string][]byte{},
-		globals:  map[string]string{},
-		realBase: time.Now(),
+		opts:         opts,
+		conns:        map[*wsConn]bool{},
+		connsChanged: make(chan struct{}),
+		phones:       map[string]*Phone{},
+		stored:       map[string]*storedRecording{},
+		audio:        map[string][]byte{},
+		globals:      map[string]string{},
+		realBase:     time.Now(),
 	}
 	s.st = newState(opts.Now())
 	s.routes = s.routeTable()

@@ -41,6 +41,8 @@ func (s *Server) serveEvents(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.conns[wc] = true
+	close(s.connsChanged)
+	s.connsChanged = make(chan struct{})
 	for _, n := range names {
 		a := s.st.apps[n]
 		if a == nil {
