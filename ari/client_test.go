@@ -10,6 +10,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/rs/zerolog"
 )
 
 func TestConnectBadPasswordFailsOnce(t *testing.T) {
@@ -42,6 +44,48 @@ func TestEventSocketUnauthorizedIsFatalNotALoop(t *testing.T) {
 	s.mu.Unlock()
 	if n != 1 {
 		t.Fatalf("%d handshakes after a 401, want exactly 1", n)
+	}
+}
+
+func TestUnauthorizedOnReconnectStopsTheNode(t *testing.T) {
+	s := newStub(t, "node-a")
+	c := connectStub(t, s)
+	states := c.WatchState(context.Background())
+	s.mu.Lock()
+	s.refuse = []int{http.StatusUnauthorized, http.StatusUnauthorized}
+	s.mu.Unlock()
+	s.drop()
+	sc := waitState(t, states, StateFailed)
+	if !IsUnauthorized(sc.Err) || c.State("node-a") != StateFailed {
+		t.Fatalf("failed with %v, state %v", sc.Err, c.State("node-a"))
+	}
+	s.mu.Lock()
+	n := s.handshakes
+	s.mu.Unlock()
+	if n != 2 { // the first connect and the one refused reconnect
+		t.Fatalf("%d handshakes, want 2", n)
+	}
+}
+
+// TestKeepaliveNoticesADeadPeer: a socket that stays open but answers no
+// pings (as after a power loss) is given up and redialled.
+func TestKeepaliveNoticesADeadPeer(t *testing.T) {
+	s := newStub(t, "node-a")
+	s.silent = true
+	cfg := s.config()
+	cfg.PingInterval = 20 * time.Millisecond
+	cfg.RequestTimeout = 200 * time.Millisecond
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	c, err := Connect(ctx, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	states := c.WatchState(ctx)
+	sc := waitState(t, states, StateDisconnected)
+	if sc.Err == nil || !strings.Contains(sc.Err.Error(), "keepalive") {
+		t.Fatalf("disconnect cause %v, want the keepalive", sc.Err)
 	}
 }
 
@@ -121,7 +165,18 @@ func TestResyncListsChannelsInTheApp(t *testing.T) {
 
 func TestMalformedAndUnknownFramesDoNotStopTheStream(t *testing.T) {
 	s := newStub(t, "node-a")
-	c := connectStub(t, s)
+	var logs lockedBuffer
+	cfg := s.config()
+	logger := zerolog.New(&logs)
+	cfg.Logger = &logger
+	cctx, ccancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer ccancel()
+	c, err := Connect(cctx, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	s.waitConnected(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	all := c.SubscribeTypes(ctx, "")
@@ -140,6 +195,27 @@ func TestMalformedAndUnknownFramesDoNotStopTheStream(t *testing.T) {
 	if !ok || st.Channel.Key() != ChannelKey("node-a", "1.1") || st.Args[0] != "inbound" {
 		t.Fatalf("StasisStart after bad frames: %#v", st)
 	}
+	if n := strings.Count(logs.String(), "skipped malformed event"); n != 4 {
+		t.Fatalf("%d malformed frames logged, want 4:\n%s", n, logs.String())
+	}
+}
+
+// lockedBuffer is a log sink safe to read while the client writes.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
 }
 
 // TestPerChannelOrderUnderLoad: many channels' events interleave on one
@@ -369,5 +445,31 @@ func TestSubscriptionEnds(t *testing.T) {
 	}
 	if err := c.Answer(context.Background(), ChannelKey("node-a", "1.1")); !errors.Is(err, ErrClosed) {
 		t.Fatalf("answer after close: %v", err)
+	}
+}
+
+func TestChannelContextEndsWithTheChannel(t *testing.T) {
+	s := newStub(t, "node-a")
+	c := connectStub(t, s)
+	callCtx, cancel := c.ChannelContext(context.Background(), ChannelKey("node-a", "1.1"))
+	defer cancel()
+	other, cancelOther := c.ChannelContext(context.Background(), ChannelKey("node-a", "1.2"))
+	defer cancelOther()
+	s.send(event("StasisEnd", "node-a", map[string]any{"channel": chanJSON("1.1")}))
+	select {
+	case <-callCtx.Done():
+	case <-time.After(10 * time.Second):
+		t.Fatal("call context still alive after StasisEnd")
+	}
+	if !errors.Is(context.Cause(callCtx), ErrChannelLeft) {
+		t.Fatalf("cause %v", context.Cause(callCtx))
+	}
+	if other.Err() != nil {
+		t.Fatal("another channel's context ended")
+	}
+	c.Close()
+	<-other.Done()
+	if !errors.Is(context.Cause(other), ErrClosed) {
+		t.Fatalf("cause after client close: %v", context.Cause(other))
 	}
 }

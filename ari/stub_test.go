@@ -30,16 +30,19 @@ type stubARI struct {
 	requests   []string // "METHOD /path?query"
 	handlers   map[string]http.HandlerFunc
 	password   string
+	silent     bool          // accept sockets but never read: pings go unanswered
+	done       chan struct{} // closed when the stub closes
 }
 
 func newStub(t *testing.T, entityID string) *stubARI {
-	s := &stubARI{t: t, entityID: entityID, connected: make(chan struct{}, 64), handlers: map[string]http.HandlerFunc{}, password: "p"}
+	s := &stubARI{t: t, entityID: entityID, connected: make(chan struct{}, 64), handlers: map[string]http.HandlerFunc{}, password: "p", done: make(chan struct{})}
 	s.srv = httptest.NewServer(http.HandlerFunc(s.serve))
 	t.Cleanup(s.close)
 	return s
 }
 
 func (s *stubARI) close() {
+	close(s.done)
 	s.mu.Lock()
 	for _, c := range s.conns {
 		c.CloseNow()
@@ -131,8 +134,15 @@ func (s *stubARI) events(w http.ResponseWriter, r *http.Request) {
 	}
 	s.mu.Lock()
 	s.conns = append(s.conns, c)
+	silent := s.silent
 	s.mu.Unlock()
 	s.connected <- struct{}{}
+	if silent {
+		// A peer that is gone without a FIN: nothing is read, so pings
+		// are never answered. Held until the client gives up.
+		<-s.done
+		return
+	}
 	// Read until the client goes; the stub only writes from tests.
 	ctx := c.CloseRead(context.Background())
 	<-ctx.Done()

@@ -148,3 +148,27 @@ func (c *Client) RecordAndWait(ctx context.Context, target Key, o RecordOptions)
 		}
 	}
 }
+
+// ErrChannelLeft is the cause of a ChannelContext that ended because its
+// channel left the application.
+var ErrChannelLeft = errors.New("ari: channel left the application")
+
+// ChannelContext returns a context that ends when ch leaves the application
+// (StasisEnd or ChannelDestroyed; context.Cause gives ErrChannelLeft), when
+// the client closes (ErrClosed), when ctx ends, or when cancel is called.
+// A call's work runs under it, so nothing outlives the call.
+func (c *Client) ChannelContext(ctx context.Context, ch Key) (context.Context, context.CancelFunc) {
+	cctx, cancel := context.WithCancelCause(ctx)
+	sub := c.Subscribe(cctx, ch)
+	go func() {
+		for ev := range sub.Events() {
+			switch ev.(type) {
+			case *StasisEnd, *ChannelDestroyed:
+				cancel(ErrChannelLeft)
+				return
+			}
+		}
+		cancel(ErrClosed) // no-op when cctx ended first
+	}()
+	return cctx, func() { cancel(context.Canceled) }
+}
