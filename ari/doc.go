@@ -33,7 +33,8 @@
 // *Watch helpers (OriginateWatch, CreateWatch, PlayWatch, RecordWatch,
 // SnoopWatch) choose the new resource's id on the client side, subscribe
 // to it, and only then send the request. PlayAndWait and RecordAndWait
-// build on them.
+// build on them. ChannelContext gives a context that ends when a channel
+// leaves the application, for a call's goroutine to run under.
 //
 // Without subscribeAll, a channel the application hangs up itself gets
 // ChannelHangupRequest and StasisEnd but no ChannelDestroyed; call
