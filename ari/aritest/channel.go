@@ -18,7 +18,7 @@ type state struct {
 	playbacks map[string][]*playback // a playback id may be reused while live
 	live      map[string]*liveRecording
 	apps      map[string]*app
-	devices   map[string]string // Custom: device states
+	devices   map[string]string // ARI-controlled (Stasis:) device states
 }
 
 func newState(now time.Time) *state {

@@ -170,12 +170,15 @@ func getDeviceState(s *Server, r *request) response {
 	return ok(obj{{"name", r.path["name"]}, {"state", s.deviceStateLocked(r.path["name"])}})
 }
 
-var deviceStates = []string{"UNKNOWN", "NOT_INUSE", "INUSE", "BUSY", "INVALID", "UNAVAILABLE",
+var deviceStates = []string{"NOT_INUSE", "INUSE", "BUSY", "INVALID", "UNAVAILABLE",
 	"RINGING", "RINGINUSE", "ONHOLD"}
+
+// stasisDevicePrefix marks the devices ARI controls (res_stasis_device_state).
+const stasisDevicePrefix = "Stasis:"
 
 func putDeviceState(s *Server, r *request) response {
 	name := r.path["name"]
-	if !strings.HasPrefix(name, "Custom:") {
+	if !strings.HasPrefix(name, stasisDevicePrefix) {
 		return fail(http.StatusConflict, "Uncontrolled device specified")
 	}
 	st := r.get("deviceState")
@@ -189,7 +192,7 @@ func putDeviceState(s *Server, r *request) response {
 
 func deleteDeviceState(s *Server, r *request) response {
 	name := r.path["name"]
-	if !strings.HasPrefix(name, "Custom:") {
+	if !strings.HasPrefix(name, stasisDevicePrefix) {
 		return fail(http.StatusConflict, "Uncontrolled device specified")
 	}
 	if _, found := s.st.devices[name]; !found {
