@@ -143,10 +143,14 @@ func TestDTMFInOrder(t *testing.T) {
 	const calls = 10
 	var wg sync.WaitGroup
 	errs := make(chan error, calls)
-	for range calls {
+	var slow *ari.Subscription // reads nothing until every call is done
+	for i := range calls {
 		call := srv.Dial(ctx, aritest.CallerOptions{From: "+15551234567", To: "100", Args: []string{"inbound"}})
 		st := nextOf[*ari.StasisStart](t, ctx, starts)
 		sub := c.Subscribe(ctx, st.Channel.Key())
+		if i == 0 {
+			slow = c.Subscribe(ctx, st.Channel.Key())
+		}
 		if err := c.Answer(ctx, st.Channel.Key()); err != nil {
 			t.Fatal(err)
 		}
@@ -176,6 +180,15 @@ func TestDTMFInOrder(t *testing.T) {
 	close(errs)
 	for err := range errs {
 		t.Error(err)
+	}
+	var got string
+	for len(got) < 12 {
+		if d, ok := nextOf[ari.Event](t, ctx, slow).(*ari.ChannelDtmfReceived); ok {
+			got += d.Digit
+		}
+	}
+	if got != "1234567890*#" {
+		t.Fatalf("slow subscriber got %q", got)
 	}
 }
 
