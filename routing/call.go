@@ -36,6 +36,7 @@ type call struct {
 	rec     record.Call
 	lastUpd time.Time
 	cust    *record.Customer
+	looking bool // a lookup is under way
 	matters int
 }
 
@@ -120,9 +121,7 @@ func (c *call) save() {
 func (c *call) next(d time.Duration) (Event, error) {
 	var timeout <-chan time.Time
 	if d > 0 {
-		t := time.NewTimer(d)
-		defer t.Stop()
-		timeout = t.C
+		timeout = c.e.cfg.After(d)
 	}
 	for {
 		var agentEvents <-chan Event
@@ -215,9 +214,9 @@ func (c *call) digit(d time.Duration) (string, error) {
 		c.typed = c.typed[1:]
 		return k, nil
 	}
-	deadline := time.Now().Add(d)
+	deadline := c.now().Add(d)
 	for {
-		left := time.Until(deadline)
+		left := deadline.Sub(c.now())
 		if left <= 0 {
 			return "", errTimeout
 		}
@@ -262,6 +261,7 @@ func (c *call) startLookup() {
 	if dir == nil || strings.TrimSpace(c.arr.CallerNumber) == "" {
 		return
 	}
+	c.looking = true
 	go func() {
 		ctx, cancel := context.WithTimeout(c.ctx, c.e.cfg.LookupTimeout)
 		defer cancel()
@@ -270,16 +270,35 @@ func (c *call) startLookup() {
 	}()
 }
 
-// pollLookup takes a lookup result if one has landed, without waiting.
-func (c *call) pollLookup() {
-	select {
-	case r := <-c.lookup:
-		c.tookLookup(r)
-	default:
+// awaitLookup gives a lookup still under way up to d to land (after the
+// answer, before the greeting), without missing the caller's events.
+func (c *call) awaitLookup(d time.Duration) error {
+	if !c.looking {
+		return nil
 	}
+	timeout := c.e.cfg.After(d)
+	for c.looking {
+		select {
+		case r := <-c.lookup:
+			c.tookLookup(r)
+		case <-timeout:
+			return nil
+		case ev, ok := <-c.events:
+			if !ok || ev.Kind == EvEnd || ev.Kind == EvHangupRequest {
+				return errHangup
+			}
+			if ev.Kind == EvDTMF {
+				c.typed = append(c.typed, ev.Digit)
+			}
+		case <-c.ctx.Done():
+			return fmt.Errorf("call ended: %w", c.ctx.Err())
+		}
+	}
+	return nil
 }
 
 func (c *call) tookLookup(r lookupResult) {
+	c.looking = false
 	if r.err != nil {
 		if !record.IsNotFound(r.err) {
 			c.log("warn", "customer lookup failed", "error", r.err.Error())

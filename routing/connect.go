@@ -57,9 +57,9 @@ func (c *call) connect(d Decision) error {
 
 	// S1 for the person's phone too: past the ring limit the caller is
 	// offered something else.
-	deadline := time.Now().Add(c.e.cfg.RingTimeout)
+	deadline := c.now().Add(c.e.cfg.RingTimeout)
 	for !c.agent.up {
-		left := time.Until(deadline)
+		left := deadline.Sub(c.now())
 		if left <= 0 {
 			return c.notAnswered(d, "no_answer")
 		}
@@ -98,6 +98,10 @@ func (c *call) connect(d Decision) error {
 		}
 	}()
 	if err := c.e.cfg.Control.AddToBridge(c.ctx, c.leg.Node, bridgeID, c.leg, c.agent.leg); err != nil {
+		if c.agentGone() {
+			// They hung up in the instant between answering and the bridge.
+			return c.notAnswered(d, "hung_up_before_bridge")
+		}
 		return c.controlErr("bridge", err)
 	}
 	connectedAt := c.now()
@@ -144,6 +148,28 @@ func (c *call) notAnswered(d Decision, why string) error {
 		return c.controlErr("stop music on hold", err)
 	}
 	return c.nobodyFree(d, prompt.KeySorryPleaseWait)
+}
+
+// agentGone reports whether the person's leg has ended, giving its
+// hangup event a moment to arrive after a failed operation.
+func (c *call) agentGone() bool {
+	a := c.agent
+	if a == nil || a.ended {
+		return true
+	}
+	t := time.NewTimer(500 * time.Millisecond)
+	defer t.Stop()
+	for {
+		select {
+		case ev, ok := <-a.events:
+			if !ok || ev.Kind == EvEnd || ev.Kind == EvHangupRequest {
+				a.ended = true
+				return true
+			}
+		case <-t.C:
+			return false
+		}
+	}
 }
 
 // hangupAgent ends the person's leg if one is up or ringing.

@@ -22,15 +22,23 @@ type Config struct {
 	Answer    AnswerPolicy
 	Language  prompt.Lang      // default prompt.ZH
 	Now       func() time.Time // default time.Now; pin one per decision
-	Log       LogFunc
-	Hooks     Hooks
+	// After is the timer behind every wait (ring delay, menu silence,
+	// ring limit); default time.After. Tests run it with Now on a faster
+	// simulated clock.
+	After func(d time.Duration) <-chan time.Time
+	Log   LogFunc
+	Hooks Hooks
 
 	MenuTimeout   time.Duration // silence after the menu before re-prompting; default 6 s
 	DigitTimeout  time.Duration // between extension digits; default 5 s
 	MaxRecording  time.Duration // complaint/suggestion limit; default 30 min (S14: never cut short)
 	RingTimeout   time.Duration // a staff phone rings this long; default the cadence's 3-ring limit
 	LookupTimeout time.Duration // customer / staff lookups; default 2 s
-	MaxMatters    int           // S8 loops ("anything else?" -> yes) per call; default 3
+	// GreetWait is how long the greeting, once the call is answered, may
+	// wait for a customer lookup already under way (S3), default 300 ms.
+	// The answer itself never waits for it (S1).
+	GreetWait  time.Duration
+	MaxMatters int // S8 loops ("anything else?" -> yes) per call; default 3
 }
 
 // Hooks are the seams for what later issues add (presence, retries,
@@ -83,6 +91,9 @@ func NewEngine(cfg Config) (*Engine, error) {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
+	if cfg.After == nil {
+		cfg.After = time.After
+	}
 	if cfg.Log == nil {
 		cfg.Log = func(string, string, map[string]any) {}
 	}
@@ -100,6 +111,9 @@ func NewEngine(cfg Config) (*Engine, error) {
 	}
 	if cfg.LookupTimeout <= 0 {
 		cfg.LookupTimeout = 2 * time.Second
+	}
+	if cfg.GreetWait <= 0 {
+		cfg.GreetWait = 300 * time.Millisecond
 	}
 	if cfg.MaxMatters <= 0 {
 		cfg.MaxMatters = 3

@@ -46,7 +46,11 @@ func (c *call) flow() error {
 	if err := c.answer(); err != nil {
 		return err
 	}
-	c.pollLookup() // use what has arrived by greeting time (S1: never wait for it)
+	// S3 with S1: the answer never waited for the lookup; the greeting
+	// gives one under way a moment, then uses what has arrived.
+	if err := c.awaitLookup(c.e.cfg.GreetWait); err != nil {
+		return err
+	}
 	if err := c.greet(); err != nil {
 		return err
 	}
@@ -86,9 +90,9 @@ func (c *call) answer() error {
 	}
 	c.event("ringing", "", nil)
 	if d := c.e.cfg.Answer.Delay(); d > 0 {
-		deadline := time.Now().Add(d)
+		deadline := c.now().Add(d)
 		for {
-			left := time.Until(deadline)
+			left := deadline.Sub(c.now())
 			if left <= 0 {
 				break
 			}

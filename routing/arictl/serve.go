@@ -12,12 +12,24 @@ type Inbound interface {
 	Inbound(ctx context.Context, a routing.Arrival)
 }
 
-// Serve hands every channel that enters the application as an inbound call
-// (args "inbound", or none) to eng until ctx ends. Legs the engine
-// originated itself (args "agent,...") are left alone: their call already
-// watches them.
-func Serve(ctx context.Context, c *ari.Client, eng Inbound) error {
+// Start subscribes to the application's new channels before it returns
+// (so no call that arrives afterwards is missed), then hands every inbound
+// call (args "inbound", or none) to eng in the background until ctx ends.
+// Legs the engine originated itself (args "agent,...") are left alone:
+// their call already watches them. wait blocks until the loop has stopped.
+func Start(ctx context.Context, c *ari.Client, eng Inbound) (wait func() error) {
 	sub := c.StasisStarts(ctx, "")
+	done := make(chan error, 1)
+	go func() { done <- serve(ctx, sub, eng) }()
+	return func() error { return <-done }
+}
+
+// Serve is Start, blocking until ctx ends.
+func Serve(ctx context.Context, c *ari.Client, eng Inbound) error {
+	return Start(ctx, c, eng)()
+}
+
+func serve(ctx context.Context, sub *ari.Subscription, eng Inbound) error {
 	defer sub.Close()
 	for {
 		ev, err := sub.Next(ctx)
