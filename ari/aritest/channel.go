@@ -232,6 +232,9 @@ func (s *Server) hangupLocked(ch *channel, cause int, soft bool, destroyCause in
 		s.emitRTPStats(ch)
 	}
 	s.emitHangupRequest(ch, cause, soft)
+	if op := ch.dial; op != nil {
+		s.emitDial(ch, "CANCEL", op.later)
+	}
 	s.cancelDialLocked(ch)
 	s.leaveStasisLocked(ch, true)
 	if ch.runsDialplan {

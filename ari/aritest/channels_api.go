@@ -79,6 +79,7 @@ func hangupChannel(s *Server, r *request) response {
 	}
 	if ch.dial != nil && ch.stasisApp == "" {
 		// Cancelling an outgoing call that is still ringing.
+		s.emitHangupRequest(ch, 32, true)
 		s.dialFailedLocked(ch, "CANCEL", cause)
 		return noContent()
 	}

@@ -229,3 +229,13 @@ func testCtx(t *testing.T) context.Context {
 	t.Cleanup(cancel)
 	return ctx
 }
+
+// jsonID is the "id" member of a JSON object body, "" if none.
+func (r restResult) jsonID() string {
+	var m map[string]any
+	if json.Unmarshal(r.body, &m) != nil {
+		return ""
+	}
+	id, _ := m["id"].(string)
+	return id
+}

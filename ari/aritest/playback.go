@@ -242,7 +242,11 @@ func (s *Server) stopMediaLocked(ch *channel, hangup bool) {
 			if op.state == "recording" {
 				s.finishRecordingLocked(op, "done")
 			} else {
+				// Queued behind a prompt and never started.
 				delete(s.st.live, op.name)
+				op.state = "failed"
+				s.deliver(s.channelWatchers(ch), "RecordingFailed",
+					kv{"recording", append(op.json(), kv{"cause", "Channel left the application"})})
 			}
 		}
 	}

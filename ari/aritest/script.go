@@ -58,6 +58,21 @@ func (p *party) State() string {
 	return p.ch.state
 }
 
+// Variable reads a channel variable as the party's phone would see it
+// (e.g. the call context a transfer set on an agent's leg).
+func (p *party) Variable(name string) (string, bool) {
+	p.s.mu.Lock()
+	defer p.s.mu.Unlock()
+	return p.s.readVarLocked(p.ch, name)
+}
+
+// CallerID is the caller name and number presented on the channel.
+func (p *party) CallerID() (name, number string) {
+	p.s.mu.Lock()
+	defer p.s.mu.Unlock()
+	return p.ch.caller.Name, p.ch.caller.Number
+}
+
 // Done is closed when the channel is gone.
 func (p *party) Done() <-chan struct{} { return p.done }
 
