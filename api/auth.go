@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+	"time"
 
 	"callsvc/api/record"
 )
@@ -11,7 +12,13 @@ import (
 // Authenticate requires a bearer token that the store knows and has not
 // revoked, and puts it in the context (see TokenFrom). No token or an unknown
 // one is 401 with a WWW-Authenticate challenge.
-func Authenticate(store Store) func(http.Handler) http.Handler {
+//
+// Tokens found are remembered for cacheTTL (<= 0: not at all), which saves
+// a database round trip on nearly every request; the price is that a
+// revoked token keeps working for up to cacheTTL. Unknown tokens are never
+// remembered, so garbage cannot fill the cache.
+func Authenticate(store Store, cacheTTL time.Duration) func(http.Handler) http.Handler {
+	cache := newTokenCache(cacheTTL, time.Now)
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			secret, ok := bearer(r.Header.Get("Authorization"))
@@ -23,7 +30,12 @@ func Authenticate(store Store) func(http.Handler) http.Handler {
 				writeError(w, r, record.Errorf(record.EUnauthorized, "the bearer token is not valid"))
 				return
 			}
-			t, err := store.TokenByHash(r.Context(), HashToken(secret))
+			hash := HashToken(secret)
+			if t, ok := cache.get(hash); ok {
+				next.ServeHTTP(w, r.WithContext(withToken(r.Context(), t)))
+				return
+			}
+			t, err := store.TokenByHash(r.Context(), hash)
 			switch {
 			case record.IsNotFound(err):
 				writeError(w, r, record.Errorf(record.EUnauthorized, "the bearer token is not valid"))
@@ -35,6 +47,7 @@ func Authenticate(store Store) func(http.Handler) http.Handler {
 				writeError(w, r, record.Errorf(record.EUnauthorized, "the bearer token has been revoked"))
 				return
 			}
+			cache.put(hash, t)
 			next.ServeHTTP(w, r.WithContext(withToken(r.Context(), t)))
 		})
 	}

@@ -1,10 +1,12 @@
 package api_test
 
 import (
+	"context"
 	"net/http"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/go-chi/chi/v5"
 
@@ -111,5 +113,35 @@ func TestBadTokensAreUnauthorized(t *testing.T) {
 	r := srv.Do(t, "GET", "/v1/calls", "", nil, "Authorization", "bearer "+srv.Tokens[record.RoleSupervisor])
 	if r.Status != http.StatusOK {
 		t.Errorf("lower-case scheme: %d %s", r.Status, r.Body)
+	}
+}
+
+// TestRevokedTokenAndCache: with the cache off a revoked token is refused at
+// once; with it on, it keeps working until the entry expires (the
+// documented trade-off).
+func TestRevokedTokenAndCache(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name    string
+		ttl     time.Duration
+		another int
+	}{
+		{"CacheOffRefusedAtOnce", -1, http.StatusUnauthorized},
+		{"CachedUntilExpiry", time.Hour, http.StatusOK},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			srv := apitest.New(t, func(c *api.Config) { c.TokenCacheTTL = tc.ttl })
+			if r := srv.Do(t, "GET", "/v1/staff", record.RoleService, nil); r.Status != http.StatusOK {
+				t.Fatalf("before revoking: %d", r.Status)
+			}
+			if _, err := srv.Store.Pool().Exec(context.Background(),
+				`UPDATE api_tokens SET revoked_at = now() WHERE role = 'service'`); err != nil {
+				t.Fatal(err)
+			}
+			if r := srv.Do(t, "GET", "/v1/staff", record.RoleService, nil); r.Status != tc.another {
+				t.Errorf("after revoking: %d %s, want %d", r.Status, r.Body, tc.another)
+			}
+		})
 	}
 }

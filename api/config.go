@@ -32,6 +32,10 @@ type Config struct {
 	// (0: 6000 per minute; negative: no limit).
 	RateLimit  int
 	RateWindow time.Duration
+	// TokenCacheTTL is how long a valid token is remembered without asking
+	// the store again, so a revoked token may work this long (0: 10 s;
+	// negative: never cached).
+	TokenCacheTTL time.Duration
 	// CSVFlushRows is how many CSV rows are written between flushes to the
 	// client (0: 500).
 	CSVFlushRows int
@@ -62,6 +66,9 @@ func (c Config) withDefaults() (Config, error) {
 	}
 	if c.RateWindow <= 0 {
 		c.RateWindow = time.Minute
+	}
+	if c.TokenCacheTTL == 0 {
+		c.TokenCacheTTL = 10 * time.Second
 	}
 	if c.CSVFlushRows <= 0 {
 		c.CSVFlushRows = 500

@@ -48,7 +48,7 @@ func NewHandler(cfg Config) (*Handler, error) {
 	r.Route("/v1", func(r chi.Router) {
 		r.Get("/openapi.json", h.openAPI)
 		r.Group(func(r chi.Router) {
-			r.Use(Authenticate(cfg.Store), RateLimit(cfg.RateLimit, cfg.RateWindow))
+			r.Use(Authenticate(cfg.Store, cfg.TokenCacheTTL), RateLimit(cfg.RateLimit, cfg.RateWindow))
 			for _, rt := range h.routes() {
 				r.With(RequireRole(rt.roles...)).Method(rt.method, rt.pattern, rt.handler)
 			}
