@@ -107,24 +107,30 @@ func (ch *channel) json() channelJSON {
 	}
 }
 
-// newChannelLocked allocates a channel id and name and registers it.
-func (s *Server) newChannelLocked(id, tech, resource string) *channel {
+// channelNameLocked makes the next channel name for tech/resource, e.g.
+// "PJSIP/2001-00000001".
+func (s *Server) channelNameLocked(tech, resource string) string {
+	counter := tech
+	if tech == "Snoop" {
+		counter = "Local" // Asterisk numbers these with the Local channels
+	}
+	n := s.st.nameSeq[counter]
+	s.st.nameSeq[counter]++
+	return fmt.Sprintf("%s/%s-%08x", tech, resource, n)
+}
+
+// newChannelLocked allocates a channel id (unless given) and registers a
+// channel called name.
+func (s *Server) newChannelLocked(id, tech, name string) *channel {
 	st := s.st
 	now := s.now()
 	if id == "" {
 		id = fmt.Sprintf("%d.%d", now.Unix(), st.seq)
 		st.seq++
 	}
-	counter := tech
-	if tech == "Announcer" || tech == "Snoop" {
-		counter = "Local" // Asterisk numbers these with the Local channels
-	}
-	n := st.nameSeq[counter]
-	st.nameSeq[counter]++
 	st.made++
 	ch := &channel{
-		id: id, tech: tech, seq: st.made,
-		name:    fmt.Sprintf("%s/%s-%08x", tech, resource, n),
+		id: id, tech: tech, seq: st.made, name: name,
 		state:   "Down",
 		created: now, language: "en", priority: 1,
 		vars: map[string]string{}, followers: map[string]bool{},

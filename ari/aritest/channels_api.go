@@ -307,7 +307,7 @@ func snoop(s *Server, r *request) response {
 	if a := r.get("appArgs"); a != "" {
 		args = strings.Split(a, ",")
 	}
-	sn := s.newChannelLocked(id, "Snoop", ch.id)
+	sn := s.newChannelLocked(id, "Snoop", s.channelNameLocked("Snoop", ch.id))
 	sn.state = "Up"
 	sn.answered = true
 	ch.snoops = append(ch.snoops, sn)

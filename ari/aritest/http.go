@@ -119,6 +119,11 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		if !matched {
 			continue
 		}
+		if r.Method == http.MethodOptions {
+			w.Header().Set("Allow", allowHeader(rt.methods))
+			writeResponse(w, noContent())
+			return
+		}
 		h, allowed := rt.methods[r.Method]
 		if !allowed {
 			w.Header().Set("Allow", allowHeader(rt.methods))

@@ -59,10 +59,9 @@ func (s *Server) originateLocked(r *request, id string, create bool) response {
 		if !known {
 			return response{status: http.StatusInternalServerError, body: obj{{"error", "Allocation failed"}}}
 		}
-		ch1 := s.newChannelLocked(id, "Local", target)
-		ch1.name += ";1"
-		ch2 := s.newChannelLocked(otherID, "Local", target)
-		ch2.name = ch1.name[:len(ch1.name)-2] + ";2"
+		base := s.channelNameLocked("Local", target)
+		ch1 := s.newChannelLocked(id, "Local", base+";1")
+		ch2 := s.newChannelLocked(otherID, "Local", base+";2")
 		ch1.partner, ch2.partner = ch2, ch1
 		ch1.half, ch2.half = 1, 2
 		ch1.device, ch2.device = localDevice(ch1), localDevice(ch1)
@@ -101,7 +100,7 @@ func (s *Server) originateLocked(r *request, id string, create bool) response {
 		if ph == nil {
 			return response{status: http.StatusInternalServerError, body: obj{{"error", "Allocation failed"}}}
 		}
-		ch := s.newChannelLocked(id, "PJSIP", resource)
+		ch := s.newChannelLocked(id, "PJSIP", s.channelNameLocked("PJSIP", resource))
 		ch.device = "PJSIP/" + resource
 		ch.protoID = newUUID()
 		ch.caller, ch.conn = callerID, callerID

@@ -206,7 +206,7 @@ func (s *Server) Dial(ctx context.Context, opts CallerOptions) *Call {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	ch := s.newChannelLocked("", "PJSIP", opts.Endpoint)
+	ch := s.newChannelLocked("", "PJSIP", s.channelNameLocked("PJSIP", opts.Endpoint))
 	ch.device = "PJSIP/" + opts.Endpoint
 	ch.state = "Ring"
 	ch.caller = callerJSON{Name: opts.Name, Number: opts.From}
