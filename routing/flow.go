@@ -347,7 +347,8 @@ func (c *call) takeRecording(intent string) error {
 		return err
 	}
 	c.typed = nil // a # pressed during the instructions must not end the recording at once
-	name := fmt.Sprintf("callsvc-%s-%s", strings.ToLower(c.rec.ID), intent)
+	// One call may leave several (S8 loops): the matter's number keeps names unique.
+	name := fmt.Sprintf("callsvc-%s-%s-%d", strings.ToLower(c.rec.ID), intent, c.matters+1)
 	err := c.e.cfg.Control.Record(c.ctx, c.leg, RecordOptions{Name: name, Format: "wav",
 		MaxDuration: c.e.cfg.MaxRecording, Beep: true, TerminateOn: "#"})
 	if err != nil {

@@ -160,7 +160,9 @@ func (w *Writer) Run(ctx context.Context) error {
 				continue
 			}
 			if err := w.write(ctx, batch); err != nil {
-				w.opt.Log("warn", "record store unreachable, spooling", map[string]any{"error": err.Error(), "records": len(batch)})
+				if ctx.Err() == nil {
+					w.opt.Log("warn", "record store unreachable, spooling", map[string]any{"error": err.Error(), "records": len(batch)})
+				}
 				w.spoolOrLog(batch)
 				spooled = true
 				retry = w.opt.RetryMin

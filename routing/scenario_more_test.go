@@ -1,0 +1,279 @@
+package routing_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"callsvc/api/record"
+	"callsvc/ari/aritest"
+	"callsvc/routing"
+	"callsvc/routing/prompt"
+)
+
+// S8: after one matter, "anything else?"; 1 brings the menu back.
+func TestS8AnythingElseBackToMenu(t *testing.T) {
+	t.Parallel()
+	sc := newScenario(t, scenarioOptions{})
+	caller := sc.dial("+8613800138000")
+	sc.hear(caller, zhm(prompt.KeyMenuDesk))
+	sc.press(caller, "3")
+	sc.hear(caller, "sound:beep")
+	sc.press(caller, "#")
+	sc.hear(caller, zhm(prompt.KeyAnythingElse))
+	sc.press(caller, "1")
+	sc.waitEvent("anything_else")
+	sc.hear(caller, zhm(prompt.KeySuggestionThanks))
+	// The menu again, then a second suggestion and no more.
+	if err := sc.tap.wait(sc.ctx, "menu_choice", 1); err != nil {
+		t.Fatal(err)
+	}
+	waitCount(t, caller, zhm(prompt.KeyMenuDesk), 2)
+	sc.press(caller, "3")
+	waitCount(t, caller, "sound:beep", 2)
+	sc.press(caller, "#")
+	waitCount(t, caller, zhm(prompt.KeyAnythingElse), 2)
+	sc.press(caller, "2")
+	c, evs := sc.done()
+	if n := strings.Count(strings.Join(types(evs), " "), "recording_kept"); n != 2 {
+		t.Fatalf("%d recordings kept, want 2", n)
+	}
+	inOrder(t, "heard", caller.Heard(), zhm(prompt.KeyAnythingElse), zhm(prompt.KeyMenuOrder), zhm(prompt.KeyAnythingElse),
+		zhm(prompt.KeyThanksForCalling), zhm(prompt.KeyGoodbye))
+	if c.Outcome != record.OutcomeCompleted || c.EndedBy != "system" {
+		t.Fatalf("outcome %q ended by %q", c.Outcome, c.EndedBy)
+	}
+}
+
+// waitCount waits until media has been heard n times.
+func waitCount(t *testing.T, caller *aritest.Call, media string, n int) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	for {
+		got := 0
+		for _, h := range caller.Heard() {
+			if h == media {
+				got++
+			}
+		}
+		if got >= n {
+			return
+		}
+		// Heard changes wake WaitHeard-style waits; poll on the party's
+		// own notification by waiting for the next thing heard.
+		select {
+		case <-ctx.Done():
+			t.Fatalf("heard %s %d times, want %d: %v", media, got, n, caller.Heard())
+		case <-caller.Done():
+			t.Fatalf("caller gone; heard %s %d times, want %d", media, got, n)
+		case <-time.After(5 * time.Millisecond):
+		}
+	}
+}
+
+// S10: "the general manager" -> the desk takes the call and the supervisor
+// is told; the record says which rule and why.
+func TestS10GeneralManagerToDeskWithSupervisorNotice(t *testing.T) {
+	t.Parallel()
+	n := &notices{}
+	sc := newScenario(t, scenarioOptions{notifier: n})
+	desk := sc.addStaff("李服務", "2001", "desk", "zh")
+	phone := sc.srv.AddPhone("PJSIP/2001", aritest.PhoneOptions{})
+	caller := sc.dial("+8613800138000")
+	sc.hear(caller, zhm(prompt.KeyMenuDesk))
+	sc.press(caller, "9")
+	leg, err := phone.WaitRinging(sc.ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sc.waitEvent("connected")
+	caller.Hangup(sc.ctx)
+	c, evs := sc.done()
+	inOrder(t, "heard", caller.Heard(), zhm(prompt.KeyGeneralManagerNotice), zhm(prompt.KeyConnecting), "moh:default")
+	routed := eventData(t, evs, "routed")
+	if routed["rule"] != routing.RuleGeneralManager || routed["staff_id"] != desk.ID || routed["target"] != string(routing.TargetDesk) {
+		t.Fatalf("routed = %v", routed)
+	}
+	if eventData(t, evs, "supervisor_notice")["kind"] != "general_manager_request" {
+		t.Fatal("no supervisor notice on the timeline")
+	}
+	n.mu.Lock()
+	got := len(n.list)
+	n.mu.Unlock()
+	if got != 1 {
+		t.Fatalf("supervisor notified %d times, want 1", got)
+	}
+	if c.Intent != record.IntentGeneralManager || c.EndedBy != "caller" || c.Outcome != record.OutcomeConnected {
+		t.Fatalf("intent %q ended by %q outcome %q", c.Intent, c.EndedBy, c.Outcome)
+	}
+	// The person's leg does not outlive the caller.
+	select {
+	case <-leg.Done():
+	case <-sc.ctx.Done():
+		t.Fatal("staff leg still up after the caller hung up")
+	}
+}
+
+// S14: a complaint is recorded in full: long pauses do not cut the caller
+// off; only # ends it. It is kept and the caller told it will be followed up.
+func TestS14ComplaintRecordedInFull(t *testing.T) {
+	t.Parallel()
+	sc := newScenario(t, scenarioOptions{})
+	caller := sc.dial("+8613800138000")
+	sc.hear(caller, zhm(prompt.KeyMenuDesk))
+	sc.press(caller, "2")
+	sc.hear(caller, "sound:beep")
+	// Talk, fall silent for a long while (thinking), talk again.
+	if err := caller.Speak(sc.ctx, 20*time.Second); err != nil {
+		t.Fatal(err)
+	}
+	pause := time.NewTimer(30 * time.Second / speed) // simulated 30 s of silence
+	select {
+	case <-pause.C:
+	case <-caller.Done():
+		t.Fatal("caller cut off during a pause")
+	}
+	if err := caller.Speak(sc.ctx, 10*time.Second); err != nil {
+		t.Fatalf("cut off: %v", err)
+	}
+	sc.press(caller, "#")
+	sc.hear(caller, zhm(prompt.KeyComplaintRecorded))
+	sc.hear(caller, zhm(prompt.KeyAnythingElse))
+	sc.press(caller, "2")
+	c, evs := sc.done()
+	kept := eventData(t, evs, "recording_kept")
+	if d, _ := kept["duration_s"].(float64); d < 55 {
+		t.Fatalf("recording lasted %v s, want the whole ~60 s", kept["duration_s"])
+	}
+	name, _ := kept["recording"].(string)
+	if _, ok := sc.srv.Recording(name); !ok {
+		t.Fatalf("recording %q not stored", name)
+	}
+	if c.Intent != record.IntentComplaint || !strings.Contains(c.Notes, name) {
+		t.Fatalf("intent %q notes %q", c.Intent, c.Notes)
+	}
+}
+
+// S20 and the menu rule: silence and a wrong key are re-prompted twice,
+// then the desk takes the call; standard phrases close it.
+func TestS20MenuRepromptsThenDesk(t *testing.T) {
+	t.Parallel()
+	sc := newScenario(t, scenarioOptions{})
+	sc.addStaff("李服務", "2001", "desk", "zh")
+	phone := sc.srv.AddPhone("PJSIP/2001", aritest.PhoneOptions{})
+	caller := sc.dial("+8613800138000")
+	sc.hear(caller, zhm(prompt.KeyMenuDesk))
+	// Silence: no_choice; then a wrong key: invalid_choice; then silence: desk.
+	sc.hear(caller, zhm(prompt.KeyNoChoice))
+	waitCount(t, caller, zhm(prompt.KeyMenuDesk), 2)
+	sc.press(caller, "7")
+	sc.hear(caller, zhm(prompt.KeyInvalidChoice))
+	leg, err := phone.WaitRinging(sc.ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sc.waitEvent("connected")
+	leg.Hangup(sc.ctx)
+	sc.hear(caller, zhm(prompt.KeyAnythingElse))
+	caller.Press(sc.ctx, "2")
+	_, evs := sc.done()
+	if got := eventData(t, evs, "routed")["rule"]; got != routing.RuleMenuFallback {
+		t.Fatalf("rule = %v, want %s", got, routing.RuleMenuFallback)
+	}
+	if !hasType(evs, "menu_fallback") {
+		t.Fatal("no menu_fallback event")
+	}
+	inOrder(t, "heard", caller.Heard(), zhm(prompt.KeyNoChoice), zhm(prompt.KeyInvalidChoice), zhm(prompt.KeyConnecting),
+		zhm(prompt.KeyThanksForCalling), zhm(prompt.KeyGoodbye))
+}
+
+// Outside business hours an order gets the after-hours answer; the
+// record names the rule.
+func TestAfterHoursOrder(t *testing.T) {
+	t.Parallel()
+	sc := newScenario(t, scenarioOptions{at: time.Date(2026, 11, 27, 20, 0, 0, 0, shanghai)})
+	sc.addStaff("王小明", "3001", "sales")
+	caller := sc.dial("+8613800138000")
+	sc.hear(caller, zhm(prompt.KeyMenuDesk))
+	sc.press(caller, "1")
+	sc.hear(caller, zhm(prompt.KeyAfterHours))
+	sc.hear(caller, zhm(prompt.KeyAnythingElse))
+	sc.press(caller, "2")
+	_, evs := sc.done()
+	routed := eventData(t, evs, "routed")
+	if routed["rule"] != routing.RuleBusinessHours || routed["target"] != string(routing.TargetAfterHours) {
+		t.Fatalf("routed = %v", routed)
+	}
+}
+
+// A person asked for by extension who does not answer within the ring
+// limit: "對不起, 請稍等" and a callback promise (S12, S15).
+func TestExtensionNoAnswerPromisesCallback(t *testing.T) {
+	t.Parallel()
+	sc := newScenario(t, scenarioOptions{})
+	person := sc.addStaff("陳經理", "2005", "sales")
+	phone := sc.srv.AddPhone("PJSIP/2005", aritest.PhoneOptions{NoAnswer: true})
+	caller := sc.dial("+8613800138000")
+	sc.hear(caller, zhm(prompt.KeyMenuDesk))
+	sc.press(caller, "4")
+	sc.hear(caller, zhm(prompt.KeyEnterExtension))
+	sc.press(caller, "2005#")
+	leg, err := phone.WaitRinging(sc.ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sc.hear(caller, zhm(prompt.KeyCallbackPromise))
+	sc.hear(caller, zhm(prompt.KeyAnythingElse))
+	sc.press(caller, "2")
+	c, evs := sc.done()
+	routed := eventData(t, evs, "routed")
+	if routed["rule"] != routing.RuleExtension || routed["staff_id"] != person.ID {
+		t.Fatalf("routed = %v", routed)
+	}
+	inOrder(t, "timeline", types(evs), "ringing_staff", "staff_no_answer", "callback_promised")
+	inOrder(t, "heard", caller.Heard(), "moh:default", "moh:stop", zhm(prompt.KeySorryPleaseWait), zhm(prompt.KeyCallbackPromise))
+	if c.Outcome != record.OutcomeCallbackRequested {
+		t.Fatalf("outcome %q", c.Outcome)
+	}
+	select {
+	case <-leg.Done():
+	case <-sc.ctx.Done():
+		t.Fatal("unanswered phone still ringing")
+	}
+}
+
+// A panic while handling one call ends that call politely (apology,
+// goodbye, hang up, outcome failed); the engine goes on taking calls.
+func TestPanicEndsOnlyThatCallPolitely(t *testing.T) {
+	t.Parallel()
+	var boom = true
+	sc := newScenario(t, scenarioOptions{hooks: routing.Hooks{Presence: func(context.Context, record.Staff) bool {
+		if boom {
+			panic("presence service exploded")
+		}
+		return true
+	}}})
+	sc.addStaff("李服務", "2001", "desk")
+	first := sc.dial("+8613800138000")
+	sc.hear(first, zhm(prompt.KeyMenuDesk))
+	sc.press(first, "0")
+	sc.hear(first, zhm(prompt.KeySorryError))
+	select {
+	case <-first.Done():
+	case <-sc.ctx.Done():
+		t.Fatal("call not hung up after the panic")
+	}
+	calls := sc.doneAll()
+	if len(calls) != 1 || calls[0].Outcome != record.OutcomeFailed || calls[0].EndedAt == nil {
+		t.Fatalf("calls = %+v", calls)
+	}
+	// The engine still answers the next caller.
+	second := sc.dial("+8613800138001")
+	sc.hear(second, zhm(prompt.KeyMenuDesk))
+	second.Hangup(sc.ctx)
+	if calls := sc.doneAll(); len(calls) != 2 {
+		t.Fatalf("%d calls recorded, want 2", len(calls))
+	}
+}
