@@ -9,6 +9,7 @@ import (
 	"mime"
 	"net/http"
 	"strings"
+	"time"
 
 	"callsvc/api/record"
 )
@@ -62,6 +63,8 @@ func jsonError(err error) error {
 			field = "body"
 		}
 		return record.Wrap(record.EInvalid, err, fmt.Sprintf("invalid JSON: %s must be %s, not %s", field, jsonKind(typ.Type.Kind().String()), typ.Value))
+	case errors.As(err, new(*time.ParseError)):
+		return record.Wrap(record.EInvalid, err, "invalid JSON: times must be RFC 3339, such as 2026-11-27T09:00:00+08:00")
 	case errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF):
 		return record.Wrap(record.EInvalid, err, "invalid JSON: the body ends early")
 	default:
