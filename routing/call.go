@@ -36,7 +36,8 @@ type call struct {
 	rec     record.Call
 	lastUpd time.Time
 	cust    *record.Customer
-	looking bool // a lookup is under way
+	looking bool   // a lookup is under way
+	playing string // the playback in progress, if any
 	matters int
 }
 
@@ -174,6 +175,8 @@ func (c *call) play(interrupt bool, media ...string) (string, error) {
 	if err := c.e.cfg.Control.Play(c.ctx, c.leg, id, media...); err != nil {
 		return "", c.controlErr("play", err)
 	}
+	c.playing = id
+	defer func() { c.playing = "" }()
 	c.heard(media)
 	for {
 		ev, err := c.next(0)

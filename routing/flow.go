@@ -29,8 +29,13 @@ func (c *call) run() {
 	case errors.Is(err, errHangup):
 		endedBy = "caller"
 	case err != nil && c.ctx.Err() != nil:
-		// Engine closed: say goodbye and hang up.
-		c.politeEnd(prompt.KeyGoodbye)
+		// The engine is closing: apologise, say goodbye, hang up; the
+		// record says the matter was not finished.
+		c.event("shutdown", "", nil)
+		if c.rec.Outcome == record.OutcomeInProgress {
+			c.rec.Outcome = record.OutcomeFailed
+		}
+		c.politeEnd(prompt.KeySorryError)
 	case err != nil:
 		c.log("error", "call failed", "error", err.Error())
 		c.event("error", "", map[string]any{"error": err.Error()})
@@ -432,9 +437,19 @@ func (c *call) politeEnd(k prompt.Key) {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	if c.rec.AnsweredAt != nil {
+		// The call's own watch may be over: watch again for these last words.
+		events := c.events
+		if c.ctx.Err() != nil {
+			events = c.e.cfg.Control.Watch(ctx, c.leg)
+		}
+		if c.playing != "" {
+			if err := c.e.cfg.Control.StopPlayback(ctx, c.leg.Node, c.playing); err != nil {
+				c.log("warn", "stop playback", "error", err.Error())
+			}
+		}
 		id := fmt.Sprintf("bye-%s", c.rec.ID)
 		if err := c.e.cfg.Control.Play(ctx, c.leg, id, c.media(k), c.media(prompt.KeyGoodbye)); err == nil {
-			c.waitPlayback(ctx, id, 8*time.Second)
+			c.waitPlayback(ctx, events, id, 8*time.Second)
 		}
 	}
 	if err := c.e.cfg.Control.Hangup(ctx, c.leg, "normal"); err != nil {
@@ -444,12 +459,12 @@ func (c *call) politeEnd(k prompt.Key) {
 
 // waitPlayback waits for one playback's end on the caller's events without
 // the call's context (used while ending).
-func (c *call) waitPlayback(ctx context.Context, id string, d time.Duration) {
+func (c *call) waitPlayback(ctx context.Context, events <-chan Event, id string, d time.Duration) {
 	t := time.NewTimer(d)
 	defer t.Stop()
 	for {
 		select {
-		case ev, ok := <-c.events:
+		case ev, ok := <-events:
 			if !ok || ev.Kind == EvEnd || ev.Kind == EvHangupRequest || (ev.Kind == EvPlaybackFinished && ev.PlaybackID == id) {
 				return
 			}

@@ -277,3 +277,23 @@ func TestPanicEndsOnlyThatCallPolitely(t *testing.T) {
 		t.Fatalf("%d calls recorded, want 2", len(calls))
 	}
 }
+
+// Closing the engine ends live calls politely (apology, goodbye, hang up)
+// and closes their records.
+func TestEngineCloseEndsLiveCallsPolitely(t *testing.T) {
+	t.Parallel()
+	sc := newScenario(t, scenarioOptions{})
+	caller := sc.dial("+8613800138000")
+	sc.hear(caller, zhm(prompt.KeyMenuDesk))
+	sc.eng.Close()
+	select {
+	case <-caller.Done():
+	case <-sc.ctx.Done():
+		t.Fatal("caller not hung up on close")
+	}
+	c, evs := sc.done()
+	inOrder(t, "heard", caller.Heard(), zhm(prompt.KeySorryError), zhm(prompt.KeyGoodbye))
+	if c.Outcome != record.OutcomeFailed || c.EndedBy != "system" || !hasType(evs, "shutdown") {
+		t.Fatalf("outcome %q ended by %q, timeline %v", c.Outcome, c.EndedBy, types(evs))
+	}
+}
