@@ -14,6 +14,7 @@ type mediaOp interface{ isMedia() }
 type playback struct {
 	id       string
 	media    []string
+	cur      int    // index in media of what plays now
 	target   string // "channel:ID" or "bridge:ID"
 	language string
 	state    string // queued, playing, done, failed
@@ -26,8 +27,12 @@ type playback struct {
 func (*playback) isMedia() {}
 
 func (pb *playback) json() playbackJSON {
-	return playbackJSON{ID: pb.id, MediaURI: strings.Join(pb.media, ","), TargetURI: pb.target,
+	j := playbackJSON{ID: pb.id, MediaURI: pb.media[pb.cur], TargetURI: pb.target,
 		Language: pb.language, State: pb.state}
+	if pb.cur+1 < len(pb.media) {
+		j.NextMedia = pb.media[pb.cur+1]
+	}
+	return j
 }
 
 // mediaDuration is the simulated length of a media URI.
@@ -119,20 +124,17 @@ func (s *Server) playbackWatchers(pb *playback) []*app {
 func (s *Server) startPlaybackLocked(pb *playback) {
 	pb.state = "playing"
 	s.deliver(s.playbackWatchers(pb), "PlaybackStarted", kv{"playback", pb.json()})
+	s.playItemLocked(pb)
+}
+
+// playItemLocked plays pb.media[pb.cur]; a list moves on with
+// PlaybackContinuing, as Asterisk reports it.
+func (s *Server) playItemLocked(pb *playback) {
+	u := pb.media[pb.cur]
 	for _, p := range s.listenersOf(pb.ch, pb.br) {
-		for _, u := range pb.media {
-			p.hearLocked(u)
-		}
+		p.hearLocked(u)
 	}
-	var d time.Duration
-	status := "ok"
-	for _, u := range pb.media {
-		if st := s.mediaStatus(u); st != "ok" {
-			status = st
-		}
-		d += s.mediaDuration(u)
-	}
-	switch status {
+	switch s.mediaStatus(u) {
 	case "missing":
 		s.finishPlaybackLocked(pb, "failed")
 		return
@@ -141,10 +143,17 @@ func (s *Server) startPlaybackLocked(pb *playback) {
 		s.finishPlaybackLocked(pb, "failed")
 		return
 	}
-	pb.timer = s.after(d, func() {
-		if pb.state == "playing" {
-			s.finishPlaybackLocked(pb, "done")
+	pb.timer = s.after(s.mediaDuration(u), func() {
+		if pb.state != "playing" {
+			return
 		}
+		if pb.cur+1 < len(pb.media) {
+			pb.cur++
+			s.deliver(s.playbackWatchers(pb), "PlaybackContinuing", kv{"playback", pb.json()})
+			s.playItemLocked(pb)
+			return
+		}
+		s.finishPlaybackLocked(pb, "done")
 	})
 }
 

@@ -3,6 +3,7 @@ package aritest
 import (
 	"encoding/binary"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
 	"slices"
@@ -404,5 +405,29 @@ func TestCallerHangupEndsStasisAndPlayback(t *testing.T) {
 	res := r.do("POST", "/channels/"+call.ChannelID()+"/play", url.Values{"media": {"sound:x"}}, nil)
 	if res.status != http.StatusNotFound || res.json(t)["message"] != "Channel not found" {
 		t.Errorf("play on gone channel: %d %s", res.status, res.body)
+	}
+}
+
+func TestMediaListPlaysInTurn(t *testing.T) {
+	srv := NewServer(Options{Speed: 50})
+	defer srv.Close()
+	c := dialWS(t, srv, "app=callsvc")
+	r := rest{t, srv}
+	call, _ := inbound(t, srv, c)
+	answerCall(t, r, call)
+	r.do("POST", "/channels/"+call.ChannelID()+"/play", url.Values{"media": {"sound:one", "sound:two"}}, nil)
+	c.waitEvent(t, "PlaybackFinished", nil)
+	var seq []string
+	for _, e := range c.snapshot() {
+		if pb, isPB := e["playback"].(map[string]any); isPB {
+			seq = append(seq, fmt.Sprintf("%s %v %v", e["type"], pb["media_uri"], pb["next_media_uri"]))
+		}
+	}
+	want := []string{"PlaybackStarted sound:one sound:two", "PlaybackContinuing sound:two <nil>", "PlaybackFinished sound:two <nil>"}
+	if !slices.Equal(seq, want) {
+		t.Errorf("events %q, want %q", seq, want)
+	}
+	if h := call.Heard(); !slices.Equal(h, []string{"sound:one", "sound:two"}) {
+		t.Errorf("heard %v", h)
 	}
 }

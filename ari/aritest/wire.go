@@ -88,10 +88,12 @@ type bridgeJSON struct {
 	VideoMode    string   `json:"video_mode"`
 }
 
-// playbackJSON is ARI's Playback model.
+// playbackJSON is ARI's Playback model; next_media_uri only appears
+// while a list of media has more to play.
 type playbackJSON struct {
 	ID        string `json:"id"`
 	MediaURI  string `json:"media_uri"`
+	NextMedia string `json:"next_media_uri,omitempty"`
 	TargetURI string `json:"target_uri"`
 	Language  string `json:"language"`
 	State     string `json:"state"`
