@@ -96,17 +96,24 @@ func destroyBridge(s *Server, r *request) response {
 	for _, c := range slices.Clone(b.channels) {
 		s.leaveBridgeLocked(c)
 	}
-	for _, op := range b.media {
-		if pb, isPB := op.(*playback); isPB {
-			b.media = nil
-			if pb.state == "playing" {
-				s.finishPlaybackLocked(pb, "done")
+	queue := b.media
+	b.media = nil // nothing queued starts while the bridge goes
+	for _, op := range queue {
+		switch op := op.(type) {
+		case *playback:
+			if op.state == "playing" {
+				s.finishPlaybackLocked(op, "done")
 			} else {
-				s.dropPlaybackLocked(pb)
+				s.dropPlaybackLocked(op)
+			}
+		case *liveRecording:
+			if op.state == "recording" {
+				s.finishRecordingLocked(op, "done")
+			} else {
+				delete(s.st.live, op.name)
 			}
 		}
 	}
-	b.media = nil
 	s.emitBridge("BridgeDestroyed", b, nil)
 	delete(s.st.bridges, b.id)
 	for _, a := range s.st.apps {
@@ -279,6 +286,14 @@ func bridgeStopMOH(s *Server, r *request) response {
 	}
 	b.moh = ""
 	return noContent()
+}
+
+func bridgeRecord(s *Server, r *request) response {
+	b := s.st.bridges[r.path["id"]]
+	if b == nil {
+		return fail(http.StatusNotFound, "Bridge not found")
+	}
+	return s.recordLocked(r, nil, b)
 }
 
 func bridgePlay(s *Server, r *request) response {

@@ -165,7 +165,7 @@ func play(s *Server, r *request, ch *channel) response {
 	return s.playLocked(r, ch, nil, r.path["pbid"])
 }
 
-func record(s *Server, r *request, ch *channel) response { return s.recordLocked(r, ch) }
+func record(s *Server, r *request, ch *channel) response { return s.recordLocked(r, ch, nil) }
 
 func dial(s *Server, r *request, ch *channel) response { return s.dialLocked(ch, r) }
 

@@ -238,6 +238,7 @@ func (s *Server) routeTable() []route {
 		newRoute("bridges/{id}/removeChannel", map[string]handler{"POST": removeChannel}),
 		newRoute("bridges/{id}/moh", map[string]handler{"POST": bridgeMOH, "DELETE": bridgeStopMOH}),
 		newRoute("bridges/{id}/play", map[string]handler{"POST": bridgePlay}),
+		newRoute("bridges/{id}/record", map[string]handler{"POST": bridgeRecord}),
 		newRoute("bridges/{id}/play/{pbid}", map[string]handler{"POST": bridgePlay}),
 		newRoute("playbacks/{id}", map[string]handler{"GET": getPlayback, "DELETE": stopPlayback}),
 		newRoute("playbacks/{id}/control", map[string]handler{"POST": controlPlayback}),

@@ -218,12 +218,19 @@ func (s *Server) startMediaLocked(ch *channel) {
 
 func (s *Server) startBridgeMediaLocked(br *bridge) {
 	for len(br.media) > 0 {
-		pb, isPlayback := br.media[0].(*playback)
-		if !isPlayback || pb.state == "playing" {
-			return
-		}
-		s.startPlaybackLocked(pb)
-		if pb.state == "playing" {
+		switch op := br.media[0].(type) {
+		case *playback:
+			if op.state == "playing" {
+				return
+			}
+			s.startPlaybackLocked(op)
+			if op.state == "playing" {
+				return
+			}
+		case *liveRecording:
+			if op.state != "recording" {
+				s.startRecordingLocked(op)
+			}
 			return
 		}
 	}

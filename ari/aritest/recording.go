@@ -8,10 +8,11 @@ import (
 	"time"
 )
 
-// liveRecording is a recording in progress on a channel.
+// liveRecording is a recording in progress on a channel or a bridge.
 type liveRecording struct {
 	name, format, target string
-	ch                   *channel
+	ch                   *channel // the target, or
+	br                   *bridge  // this one
 	maxDuration          time.Duration
 	maxSilence           time.Duration
 	beep                 bool
@@ -37,8 +38,8 @@ type storedRecording struct {
 
 var recordingFormats = []string{"wav", "wav16", "gsm", "ulaw", "alaw", "sln", "g722", "g729", "ogg"}
 
-// recordLocked serves POST /channels/{id}/record.
-func (s *Server) recordLocked(r *request, ch *channel) response {
+// recordLocked serves POST /channels/{id}/record and /bridges/{id}/record.
+func (s *Server) recordLocked(r *request, ch *channel, br *bridge) response {
 	name := r.get("name")
 	if name == "" {
 		return fail(http.StatusInternalServerError, "Error parsing request")
@@ -68,24 +69,36 @@ func (s *Server) recordLocked(r *request, ch *channel) response {
 		return fail(http.StatusConflict, "Recording '"+name+"' already exists and can not be overwritten")
 	}
 	rec := &liveRecording{
-		name: name, format: format, target: "channel:" + ch.id, ch: ch,
+		name: name, format: format, ch: ch, br: br,
 		maxDuration: time.Duration(r.getInt("maxDurationSeconds", 0)) * time.Second,
 		maxSilence:  time.Duration(r.getInt("maxSilenceSeconds", 0)) * time.Second,
 		beep:        r.getBool("beep"), terminateOn: term, ifExists: ifExists, state: "queued",
 	}
+	if ch != nil {
+		rec.target = "channel:" + ch.id
+	} else {
+		rec.target = "bridge:" + br.id
+	}
 	s.st.live[name] = rec
 	resp := created(rec.json(), "/ari/recordings/live/"+name)
-	ch.media = append(ch.media, rec)
-	s.startMediaLocked(ch)
+	if ch != nil {
+		ch.media = append(ch.media, rec)
+		s.startMediaLocked(ch)
+	} else {
+		br.media = append(br.media, rec)
+		s.startBridgeMediaLocked(br)
+	}
 	return resp
 }
 
 func (s *Server) startRecordingLocked(rec *liveRecording) {
 	rec.state = "recording"
 	rec.start = s.simNow()
-	s.deliver(s.channelWatchers(rec.ch), "RecordingStarted", kv{"recording", rec.json()})
-	if rec.beep && rec.ch.party != nil {
-		rec.ch.party.hearLocked("sound:beep")
+	s.deliver(s.targetWatchers(rec.ch, rec.br), "RecordingStarted", kv{"recording", rec.json()})
+	if rec.beep {
+		for _, p := range s.listenersOf(rec.ch, rec.br) {
+			p.hearLocked("sound:beep")
+		}
 	}
 	if rec.maxDuration > 0 {
 		rec.timer = s.after(rec.maxDuration, func() {
@@ -108,7 +121,7 @@ func (s *Server) armSilenceLocked(rec *liveRecording, at time.Duration) {
 		}
 		now := s.simNow()
 		quietSince := rec.start
-		for _, iv := range rec.ch.talk {
+		for _, iv := range rec.talk() {
 			if iv.from <= now && iv.to > now {
 				s.armSilenceLocked(rec, iv.to+rec.maxSilence)
 				return
@@ -125,17 +138,21 @@ func (s *Server) armSilenceLocked(rec *liveRecording, at time.Duration) {
 	})
 }
 
-// recordingDTMFLocked ends a recording whose terminateOn matches digit.
+// recordingDTMFLocked ends a recording of ch, or of its bridge, whose
+// terminateOn matches digit.
 func (s *Server) recordingDTMFLocked(ch *channel, digit string) {
-	if len(ch.media) == 0 {
-		return
+	queues := [][]mediaOp{ch.media}
+	if ch.bridge != nil {
+		queues = append(queues, ch.bridge.media)
 	}
-	rec, isRec := ch.media[0].(*liveRecording)
-	if !isRec || rec.state != "recording" {
-		return
-	}
-	if rec.terminateOn == "any" || rec.terminateOn == digit {
-		s.finishRecordingLocked(rec, "done")
+	for _, q := range queues {
+		if len(q) == 0 {
+			continue
+		}
+		rec, isRec := q[0].(*liveRecording)
+		if isRec && rec.state == "recording" && (rec.terminateOn == "any" || rec.terminateOn == digit) {
+			s.finishRecordingLocked(rec, "done")
+		}
 	}
 }
 
@@ -158,7 +175,7 @@ func (s *Server) finishRecordingLocked(rec *liveRecording, how string) {
 		o = append(o, kv{"duration", int(elapsed / time.Second)})
 		data := s.audio[rec.name]
 		if data == nil {
-			data = synthesize(rec.ch.talk, rec.start, elapsed)
+			data = synthesize(rec.talk(), rec.start, elapsed)
 		}
 		prev := s.stored[rec.name]
 		if prev != nil && rec.ifExists == "append" {
@@ -167,10 +184,35 @@ func (s *Server) finishRecordingLocked(rec *liveRecording, how string) {
 		}
 		s.stored[rec.name] = &storedRecording{name: rec.name, format: rec.format, data: wavFile(data), duration: elapsed}
 	}
-	s.deliver(s.channelWatchers(rec.ch), "RecordingFinished", kv{"recording", o})
-	rec.ch.media = removeOp(rec.ch.media, rec)
-	if !rec.ch.hanging {
+	s.deliver(s.targetWatchers(rec.ch, rec.br), "RecordingFinished", kv{"recording", o})
+	rec.dequeue()
+	switch {
+	case rec.ch != nil && !rec.ch.hanging:
 		s.startMediaLocked(rec.ch)
+	case rec.br != nil:
+		s.startBridgeMediaLocked(rec.br)
+	}
+}
+
+// talk is when someone spoke into what rec records: the far end of its
+// channel, or everyone in its bridge.
+func (rec *liveRecording) talk() []interval {
+	if rec.ch != nil {
+		return rec.ch.talk
+	}
+	var all []interval
+	for _, c := range rec.br.channels {
+		all = append(all, c.talk...)
+	}
+	return all
+}
+
+// dequeue takes rec off its target's media queue.
+func (rec *liveRecording) dequeue() {
+	if rec.ch != nil {
+		rec.ch.media = removeOp(rec.ch.media, rec)
+	} else {
+		rec.br.media = removeOp(rec.br.media, rec)
 	}
 }
 
@@ -284,7 +326,7 @@ func cancelLive(s *Server, r *request) response {
 	}
 	if rec.state != "recording" {
 		delete(s.st.live, rec.name)
-		rec.ch.media = removeOp(rec.ch.media, rec)
+		rec.dequeue()
 		return noContent()
 	}
 	s.finishRecordingLocked(rec, "canceled")

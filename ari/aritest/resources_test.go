@@ -174,3 +174,33 @@ func TestTalkingKeepsMaxSilenceAway(t *testing.T) {
 		t.Errorf("heard %v", h)
 	}
 }
+
+func TestBridgeRecordingHearsEveryone(t *testing.T) {
+	srv := NewServer(Options{Speed: 20})
+	defer srv.Close()
+	c := dialWS(t, srv, "app=callsvc")
+	r := rest{t, srv}
+	a, _ := inbound(t, srv, c)
+	b, _ := inbound(t, srv, c)
+	br := r.do("POST", "/bridges", nil, nil).jsonID()
+	r.do("POST", "/bridges/"+br+"/addChannel", url.Values{"channel": {a.ChannelID() + "," + b.ChannelID()}}, nil)
+	res := r.do("POST", "/bridges/"+br+"/record", url.Values{"name": {"conf"}, "format": {"wav"}, "terminateOn": {"*"}}, nil)
+	if res.status != http.StatusCreated || res.json(t)["target_uri"] != "bridge:"+br {
+		t.Fatalf("bridge record: %d %s", res.status, res.body)
+	}
+	c.waitEvent(t, "RecordingStarted", nil)
+	if err := b.Speak(testCtx(t), time.Second); err != nil {
+		t.Fatal(err)
+	}
+	if err := a.Press(testCtx(t), "*"); err != nil {
+		t.Fatal(err)
+	}
+	fin := c.waitEvent(t, "RecordingFinished", nil)
+	if fin["recording"].(map[string]any)["target_uri"] != "bridge:"+br {
+		t.Errorf("finished %v", fin)
+	}
+	wav, found := srv.Recording("conf")
+	if !found || silent(wav[wavHeaderLen:]) {
+		t.Error("bridge recording missing or silent though a member spoke")
+	}
+}
