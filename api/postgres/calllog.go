@@ -17,12 +17,16 @@ const (
 	maxLimit     = 1000
 )
 
-// callQuery builds the WHERE clause of a call-log query. Each filter maps to
-// a condition one of the calls_* indexes serves; the ORDER BY (arrived_at
-// DESC, id DESC) matches them all, so PostgreSQL can stop after a page.
+// callQuery builds a call-log query. Each filter maps to a condition one of
+// the calls_* indexes serves, and the ORDER BY (arrived_at DESC, id DESC)
+// matches them all, so PostgreSQL can stop after a page. A staff filter
+// drives the query from call_staff instead, whose primary key
+// (staff_id, arrived_at, call_id) gives that person's calls in order.
 type callQuery struct {
-	where []string
-	args  []any
+	from   string
+	at, id string // the ordering columns, from the driving table
+	where  []string
+	args   []any
 }
 
 func (q *callQuery) add(cond string, arg any) {
@@ -32,11 +36,11 @@ func (q *callQuery) add(cond string, arg any) {
 
 func (q *callQuery) sql(tail string) string {
 	var b strings.Builder
-	b.WriteString("SELECT " + callColumns + " FROM calls")
+	b.WriteString("SELECT " + callColumns + " FROM " + q.from)
 	if len(q.where) > 0 {
 		b.WriteString(" WHERE " + strings.Join(q.where, " AND "))
 	}
-	b.WriteString(" ORDER BY arrived_at DESC, id DESC" + tail)
+	b.WriteString(" ORDER BY " + q.at + " DESC, " + q.id + " DESC" + tail)
 	return b.String()
 }
 
@@ -47,30 +51,35 @@ func (s *Store) callFilter(f record.CallFilter) (*callQuery, error) {
 	if !f.From.IsZero() && !f.To.IsZero() && !f.From.Before(f.To) {
 		return nil, invalid("from must be before to")
 	}
-	q := &callQuery{}
+	q := &callQuery{from: "calls c", at: "c.arrived_at", id: "c.id"}
+	if f.StaffID != "" {
+		q.from = "call_staff cs JOIN calls c ON c.id = cs.call_id AND c.arrived_at = cs.arrived_at"
+		q.at, q.id = "cs.arrived_at", "cs.call_id"
+		q.add("cs.staff_id = ?", f.StaffID)
+		// Re-checked on the call itself: a stale call_staff pair left by
+		// concurrent writers of one call must not show.
+		q.add("c.staff_ids @> ARRAY[?::text]", f.StaffID)
+	}
 	if !f.From.IsZero() {
-		q.add("arrived_at >= ?", f.From)
+		q.add(q.at+" >= ?", f.From)
 	}
 	if !f.To.IsZero() {
-		q.add("arrived_at < ?", f.To)
+		q.add(q.at+" < ?", f.To)
 	}
 	if f.CallerNumber != "" {
-		q.add("caller_number = ?", s.phone(f.CallerNumber))
-	}
-	if f.StaffID != "" {
-		q.add("staff_ids @> ARRAY[?::text]", f.StaffID)
+		q.add("c.caller_number = ?", s.phone(f.CallerNumber))
 	}
 	if f.Intent != "" {
-		q.add("intent = ?", f.Intent)
+		q.add("c.intent = ?", f.Intent)
 	}
 	if f.Outcome != "" {
-		q.add("outcome = ?", f.Outcome)
+		q.add("c.outcome = ?", f.Outcome)
 	}
 	if f.WithinRings > 0 {
-		q.add("answered_at IS NOT NULL AND rings_to_answer <= ?", int32(f.WithinRings))
+		q.add("c.answered_at IS NOT NULL AND c.rings_to_answer <= ?", int32(f.WithinRings))
 	}
 	if t := strings.TrimSpace(f.Text); t != "" {
-		q.add(`notes ILIKE ? ESCAPE '\'`, "%"+escapeLike(t)+"%")
+		q.add(`c.notes ILIKE ? ESCAPE '\'`, "%"+escapeLike(t)+"%")
 	}
 	return q, nil
 }
@@ -136,7 +145,7 @@ func (s *Store) listCallsQuery(f record.CallFilter) (sql string, args []any, lim
 		}
 		q.args = append(q.args, at, id)
 		n := len(q.args)
-		q.where = append(q.where, fmt.Sprintf("(arrived_at, id) < ($%d, $%d)", n-1, n))
+		q.where = append(q.where, fmt.Sprintf("(%s, %s) < ($%d, $%d)", q.at, q.id, n-1, n))
 	}
 	q.args = append(q.args, limit+1)
 	return q.sql(fmt.Sprintf(" LIMIT $%d", len(q.args))), q.args, limit, nil

@@ -215,3 +215,102 @@ func TestEachCallStopsOnCallbackError(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+func TestStaffFilterFollowsRewrites(t *testing.T) {
+	t.Parallel()
+	st := pgtestStore(t)
+	ctx := testCtx(t)
+	c := record.Call{ID: "x", ArrivedAt: t0, UpdatedAt: t0, StaffIDs: []string{"s1", "s2"}}
+	write := func(change func(*record.Call)) {
+		t.Helper()
+		change(&c)
+		c.UpdatedAt = c.UpdatedAt.Add(time.Second)
+		if err := st.UpsertCalls(ctx, []record.Call{c}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	has := func(staff string, f record.CallFilter) bool {
+		t.Helper()
+		f.StaffID = staff
+		page, err := st.ListCalls(ctx, f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return len(page.Calls) == 1
+	}
+	write(func(*record.Call) {})
+	if !has("s1", record.CallFilter{}) || !has("s2", record.CallFilter{}) || has("s3", record.CallFilter{}) {
+		t.Fatal("first write: want s1 and s2 only")
+	}
+	write(func(c *record.Call) { c.StaffIDs = []string{"s2", "s3"} })
+	if has("s1", record.CallFilter{}) || !has("s2", record.CallFilter{}) || !has("s3", record.CallFilter{}) {
+		t.Error("after s1 left: want s2 and s3 only")
+	}
+	write(func(c *record.Call) { c.ArrivedAt = t0.Add(time.Hour) }) // a corrected arrival time
+	if has("s2", record.CallFilter{To: t0.Add(time.Minute)}) || !has("s2", record.CallFilter{From: t0.Add(time.Minute)}) {
+		t.Error("after the arrival moved: the staff filter still sees the old time")
+	}
+	write(func(c *record.Call) { c.StaffIDs = nil })
+	if has("s2", record.CallFilter{}) || has("s3", record.CallFilter{}) {
+		t.Error("after everyone left: still listed")
+	}
+	// An older replay changes nothing, call_staff included.
+	old := c
+	old.StaffIDs, old.UpdatedAt = []string{"s9"}, t0
+	if err := st.UpsertCalls(ctx, []record.Call{old}); err != nil {
+		t.Fatal(err)
+	}
+	if has("s9", record.CallFilter{}) {
+		t.Error("an older replay added s9")
+	}
+	var pairs int
+	if err := st.Pool().QueryRow(ctx, `SELECT count(*) FROM call_staff`).Scan(&pairs); err != nil {
+		t.Fatal(err)
+	}
+	if pairs != 0 {
+		t.Errorf("call_staff holds %d stale pairs", pairs)
+	}
+}
+
+func TestStaffFilterPagesLoseAndRepeatNothing(t *testing.T) {
+	t.Parallel()
+	st := pgtestStore(t)
+	ctx := testCtx(t)
+	var calls []record.Call
+	var want []string
+	for i := range 17 {
+		at := t0.Add(time.Duration(i/4) * time.Minute) // groups of four at one instant
+		c := record.Call{ID: fmt.Sprintf("c%02d", (i*5)%17), ArrivedAt: at, UpdatedAt: at, StaffIDs: []string{"other"}}
+		if i%3 != 0 {
+			c.StaffIDs = append(c.StaffIDs, "me")
+		}
+		calls = append(calls, c)
+	}
+	if err := st.UpsertCalls(ctx, calls); err != nil {
+		t.Fatal(err)
+	}
+	page, err := st.ListCalls(ctx, record.CallFilter{Limit: 1000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range page.Calls {
+		if slices.Contains(c.StaffIDs, "me") {
+			want = append(want, c.ID)
+		}
+	}
+	var got []string
+	cursor := ""
+	for range 20 {
+		page, err := st.ListCalls(ctx, record.CallFilter{StaffID: "me", Limit: 3, Cursor: cursor})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got = append(got, ids(page.Calls)...)
+		if cursor = page.NextCursor; cursor == "" {
+			break
+		}
+	}
+	if d := cmp.Diff(want, got); d != "" || len(want) != 11 {
+		t.Errorf("%d wanted; (-want +got):\n%s", len(want), d)
+	}
+}

@@ -3,7 +3,9 @@ package postgres
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -16,44 +18,65 @@ import (
 // parameter arrays stay a reasonable size.
 const maxBatch = 5000
 
-// callColumns is the column list every call query selects, in scanCall's order.
-const callColumns = `id, node, channel_id, caller_number, caller_name, customer_id,
+// callColumnNames are the columns of calls in scanCall's order; callColumns
+// selects them from "calls c".
+const callColumnNames = `id, node, channel_id, caller_number, caller_name, customer_id,
 	dialed_number, language, intent, owner_staff_id, staff_ids, outcome, ended_by,
 	arrived_at, answered_at, ended_at, rings_to_answer, answer_ms, talk_seconds,
 	transferred, message_taken, notes, updated_at`
+
+const callColumns = `c.id, c.node, c.channel_id, c.caller_number, c.caller_name, c.customer_id,
+	c.dialed_number, c.language, c.intent, c.owner_staff_id, c.staff_ids, c.outcome, c.ended_by,
+	c.arrived_at, c.answered_at, c.ended_at, c.rings_to_answer, c.answer_ms, c.talk_seconds,
+	c.transferred, c.message_taken, c.notes, c.updated_at`
 
 // upsertCallsSQL writes a batch passed as one array per column (one round
 // trip, one statement). staff_ids arrive as JSON arrays because PostgreSQL
 // arrays cannot be ragged. A row only replaces a stored one with an older
 // updated_at, so replays and reordered writes never move a record backwards.
+//
+// The same statement keeps call_staff in step for the rows it wrote: it
+// removes the pairs no longer in staff_ids and adds the new ones. Two
+// concurrent writers of one call can leave a stale pair behind (the DELETE
+// sees the statement's snapshot); the call-log query re-checks staff_ids,
+// so a stale pair is never shown.
 const upsertCallsSQL = `
-INSERT INTO calls (` + callColumns + `)
-SELECT u.id, u.node, u.channel_id, u.caller_number, u.caller_name, u.customer_id,
-	u.dialed_number, u.language, u.intent, u.owner_staff_id,
-	ARRAY(SELECT jsonb_array_elements_text(u.staff_ids::jsonb)), u.outcome, u.ended_by,
-	u.arrived_at, u.answered_at, u.ended_at, u.rings_to_answer, u.answer_ms, u.talk_seconds,
-	u.transferred, u.message_taken, u.notes, u.updated_at
-FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[],
-	$7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[],
-	$14::timestamptz[], $15::timestamptz[], $16::timestamptz[], $17::int[], $18::int[], $19::int[],
-	$20::bool[], $21::bool[], $22::text[], $23::timestamptz[])
-	AS u(id, node, channel_id, caller_number, caller_name, customer_id,
-	dialed_number, language, intent, owner_staff_id, staff_ids, outcome, ended_by,
-	arrived_at, answered_at, ended_at, rings_to_answer, answer_ms, talk_seconds,
-	transferred, message_taken, notes, updated_at)
-ON CONFLICT (id) DO UPDATE SET
-	node = EXCLUDED.node, channel_id = EXCLUDED.channel_id,
-	caller_number = EXCLUDED.caller_number, caller_name = EXCLUDED.caller_name,
-	customer_id = EXCLUDED.customer_id, dialed_number = EXCLUDED.dialed_number,
-	language = EXCLUDED.language, intent = EXCLUDED.intent,
-	owner_staff_id = EXCLUDED.owner_staff_id, staff_ids = EXCLUDED.staff_ids,
-	outcome = EXCLUDED.outcome, ended_by = EXCLUDED.ended_by,
-	arrived_at = EXCLUDED.arrived_at, answered_at = EXCLUDED.answered_at,
-	ended_at = EXCLUDED.ended_at, rings_to_answer = EXCLUDED.rings_to_answer,
-	answer_ms = EXCLUDED.answer_ms, talk_seconds = EXCLUDED.talk_seconds,
-	transferred = EXCLUDED.transferred, message_taken = EXCLUDED.message_taken,
-	notes = EXCLUDED.notes, updated_at = EXCLUDED.updated_at
-WHERE calls.updated_at < EXCLUDED.updated_at`
+WITH up AS (
+	INSERT INTO calls AS t (` + callColumnNames + `)
+	SELECT u.id, u.node, u.channel_id, u.caller_number, u.caller_name, u.customer_id,
+		u.dialed_number, u.language, u.intent, u.owner_staff_id,
+		ARRAY(SELECT jsonb_array_elements_text(u.staff_ids::jsonb)), u.outcome, u.ended_by,
+		u.arrived_at, u.answered_at, u.ended_at, u.rings_to_answer, u.answer_ms, u.talk_seconds,
+		u.transferred, u.message_taken, u.notes, u.updated_at
+	FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[],
+		$7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[],
+		$14::timestamptz[], $15::timestamptz[], $16::timestamptz[], $17::int[], $18::int[], $19::int[],
+		$20::bool[], $21::bool[], $22::text[], $23::timestamptz[])
+		AS u(id, node, channel_id, caller_number, caller_name, customer_id,
+		dialed_number, language, intent, owner_staff_id, staff_ids, outcome, ended_by,
+		arrived_at, answered_at, ended_at, rings_to_answer, answer_ms, talk_seconds,
+		transferred, message_taken, notes, updated_at)
+	ON CONFLICT (id) DO UPDATE SET
+		node = EXCLUDED.node, channel_id = EXCLUDED.channel_id,
+		caller_number = EXCLUDED.caller_number, caller_name = EXCLUDED.caller_name,
+		customer_id = EXCLUDED.customer_id, dialed_number = EXCLUDED.dialed_number,
+		language = EXCLUDED.language, intent = EXCLUDED.intent,
+		owner_staff_id = EXCLUDED.owner_staff_id, staff_ids = EXCLUDED.staff_ids,
+		outcome = EXCLUDED.outcome, ended_by = EXCLUDED.ended_by,
+		arrived_at = EXCLUDED.arrived_at, answered_at = EXCLUDED.answered_at,
+		ended_at = EXCLUDED.ended_at, rings_to_answer = EXCLUDED.rings_to_answer,
+		answer_ms = EXCLUDED.answer_ms, talk_seconds = EXCLUDED.talk_seconds,
+		transferred = EXCLUDED.transferred, message_taken = EXCLUDED.message_taken,
+		notes = EXCLUDED.notes, updated_at = EXCLUDED.updated_at
+	WHERE t.updated_at < EXCLUDED.updated_at
+	RETURNING t.id, t.staff_ids, t.arrived_at
+), gone AS (
+	DELETE FROM call_staff cs USING up
+	WHERE cs.call_id = up.id AND NOT (cs.staff_id = ANY (up.staff_ids) AND cs.arrived_at = up.arrived_at)
+)
+INSERT INTO call_staff (staff_id, arrived_at, call_id)
+SELECT s, up.arrived_at, up.id FROM up CROSS JOIN LATERAL unnest(up.staff_ids) AS s
+ON CONFLICT DO NOTHING`
 
 // UpsertCalls writes call summaries. Each is inserted, or replaces the stored
 // summary when its UpdatedAt is newer; an older or equal one is ignored. A
@@ -92,6 +115,7 @@ func (s *Store) prepareCalls(in []record.Call, now time.Time) ([]record.Call, er
 			c.UpdatedAt = now
 		}
 		c.CallerNumber = s.phone(c.CallerNumber)
+		c.StaffIDs = uniqueStrings(c.StaffIDs)
 		if j, ok := seen[c.ID]; ok {
 			if c.UpdatedAt.After(out[j].UpdatedAt) {
 				out[j] = c
@@ -146,6 +170,18 @@ func callArrays(calls []record.Call) []any {
 	}
 	return []any{id, node, channel, callerNum, callerName, customer, dialed, lang, intent, owner, staff,
 		outcome, endedBy, arrived, answered, ended, rings, answerMS, talk, transferred, message, notes, updated}
+}
+
+// uniqueStrings drops repeats, keeping first-seen order: a person who took
+// part twice in a call still counts once in the report by staff.
+func uniqueStrings(in []string) []string {
+	out := in[:0:0]
+	for _, v := range in {
+		if !slices.Contains(out, v) {
+			out = append(out, v)
+		}
+	}
+	return out
 }
 
 func staffJSON(ids []string) string {
@@ -222,10 +258,10 @@ func validateEvent(e record.Event) error {
 // GetCall returns a call and its timeline, oldest event first. A call whose
 // events are stored but whose summary is not yet is still not found.
 func (s *Store) GetCall(ctx context.Context, id string) (record.Call, []record.Event, error) {
-	row := s.pool.QueryRow(ctx, `SELECT `+callColumns+` FROM calls WHERE id = $1`, id)
+	row := s.pool.QueryRow(ctx, `SELECT `+callColumns+` FROM calls c WHERE c.id = $1`, id)
 	c, err := scanCall(row)
 	if err != nil {
-		if err == pgx.ErrNoRows {
+		if errors.Is(err, pgx.ErrNoRows) {
 			return record.Call{}, nil, fmt.Errorf("get call: %w", notFound("call", err))
 		}
 		return record.Call{}, nil, fmt.Errorf("get call: %w", translate(err))

@@ -237,3 +237,21 @@ func TestGetCallMissingIsNotFound(t *testing.T) {
 		t.Errorf("message = %q", record.ErrorMessage(err))
 	}
 }
+
+func TestUpsertCallsKeepsEachStaffMemberOnce(t *testing.T) {
+	t.Parallel()
+	st := pgtest.NewStore(t)
+	ctx := testCtx(t)
+	c := sampleCall("01TWICE", t0)
+	c.StaffIDs = []string{"s2", "s1", "s2"} // s2 took the call, passed it on, got it back
+	if err := st.UpsertCalls(ctx, []record.Call{c}); err != nil {
+		t.Fatal(err)
+	}
+	got, _, err := st.GetCall(ctx, c.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := cmp.Diff([]string{"s2", "s1"}, got.StaffIDs); d != "" {
+		t.Errorf("staff_ids (-want +got):\n%s", d)
+	}
+}

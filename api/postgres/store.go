@@ -43,6 +43,14 @@ func Open(ctx context.Context, dsn string, opts Options) (*Store, error) {
 	if opts.MaxConns > 0 {
 		cfg.MaxConns = opts.MaxConns
 	}
+	// pgx prepares and caches statements; after five runs PostgreSQL may
+	// switch to a generic plan, which cannot see that a notes pattern is
+	// selective or how wide a time range is, and picks call-log plans ten
+	// times slower. Planning each query with its values costs well under a
+	// millisecond.
+	if _, ok := cfg.ConnConfig.RuntimeParams["plan_cache_mode"]; !ok {
+		cfg.ConnConfig.RuntimeParams["plan_cache_mode"] = "force_custom_plan"
+	}
 	if opts.Tracer != nil {
 		cfg.ConnConfig.Tracer = opts.Tracer
 	}
