@@ -38,6 +38,7 @@ type call struct {
 	cust    *record.Customer
 	looking bool   // a lookup is under way
 	playing string // the playback in progress, if any
+	greeted bool
 	matters int
 }
 
@@ -311,6 +312,12 @@ func (c *call) tookLookup(r lookupResult) {
 	cust := r.cust
 	c.cust = &cust
 	c.rec.CustomerID = cust.ID
+	// A customer known to prefer another language hears it from the
+	// greeting on (S2: Mandarin unless we know better).
+	if l, err := prompt.ParseLang(cust.Language); err == nil && !c.greeted {
+		c.lang = l
+		c.rec.Language = string(l)
+	}
 	if c.rec.CallerName == "" {
 		c.rec.CallerName = cust.Name
 	}

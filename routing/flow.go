@@ -127,6 +127,7 @@ func (c *call) answer() error {
 }
 
 func (c *call) greet() error {
+	c.greeted = true
 	g := c.e.cfg.Greeter.Greet(c.now(), c.lang, c.cust)
 	// Keys pressed during the greeting go to the menu (type-ahead).
 	if _, err := c.play(false, g.Media...); err != nil {

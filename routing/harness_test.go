@@ -89,6 +89,7 @@ type scenario struct {
 	store  *postgres.Store
 	writer *routing.Writer
 	tap    *tapSink
+	client *ari.Client
 	eng    *routing.Engine
 	clock  simClock
 	log    *testLog
@@ -126,6 +127,7 @@ func newScenario(t *testing.T, o scenarioOptions) *scenario {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { client.Close() })
+	sc.client = client
 
 	sc.store = o.store
 	if sc.store == nil {

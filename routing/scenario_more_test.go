@@ -297,3 +297,81 @@ func TestEngineCloseEndsLiveCallsPolitely(t *testing.T) {
 		t.Fatalf("outcome %q ended by %q, timeline %v", c.Outcome, c.EndedBy, types(evs))
 	}
 }
+
+// Longest idle first across calls, and two calls never ring the same free
+// person: with two desk people, the one just back from a call waits while
+// the other takes the next; with both busy the third caller is promised a
+// callback.
+func TestPresenceLongestIdleAndNoDoubleBooking(t *testing.T) {
+	t.Parallel()
+	sc := newScenario(t, scenarioOptions{})
+	a := sc.addStaff("甲", "2001", "desk")
+	b := sc.addStaff("乙", "2002", "desk")
+	phoneA := sc.srv.AddPhone("PJSIP/2001", aritest.PhoneOptions{})
+	phoneB := sc.srv.AddPhone("PJSIP/2002", aritest.PhoneOptions{})
+
+	// Call 1 takes one of them (never rung: equally idle, smaller id).
+	first := sc.dial("+8613800138001")
+	sc.hear(first, zhm(prompt.KeyMenuDesk))
+	sc.press(first, "0")
+	sc.waitEvent("connected")
+	firstTaker, other := a, b
+	firstPhone, otherPhone := phoneA, phoneB
+	if a.ID > b.ID {
+		firstTaker, other, firstPhone, otherPhone = b, a, phoneB, phoneA
+	}
+	legFirst, err := firstPhone.WaitRinging(sc.ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Call 2 while call 1 talks: the other person.
+	second := sc.dial("+8613800138002")
+	sc.hear(second, zhm(prompt.KeyMenuDesk))
+	sc.press(second, "0")
+	if err := sc.tap.wait(sc.ctx, "connected", 2); err != nil {
+		t.Fatal(err)
+	}
+	legOther, err := otherPhone.WaitRinging(sc.ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Call 3 while both talk: nobody free, no double booking.
+	third := sc.dial("+8613800138003")
+	sc.hear(third, zhm(prompt.KeyMenuDesk))
+	sc.press(third, "0")
+	sc.hear(third, zhm(prompt.KeyCallbackPromise))
+	third.Hangup(sc.ctx)
+	// The first person finishes; then the second; a fourth caller goes to
+	// the first (idle longer).
+	legFirst.Hangup(sc.ctx)
+	sc.hear(first, zhm(prompt.KeyAnythingElse))
+	first.Hangup(sc.ctx)
+	if err := sc.tap.wait(sc.ctx, "staff_left", 1); err != nil {
+		t.Fatal(err)
+	}
+	legOther.Hangup(sc.ctx)
+	sc.hear(second, zhm(prompt.KeyAnythingElse))
+	second.Hangup(sc.ctx)
+	if err := sc.tap.wait(sc.ctx, "staff_left", 2); err != nil {
+		t.Fatal(err)
+	}
+	fourth := sc.dial("+8613800138004")
+	sc.hear(fourth, zhm(prompt.KeyMenuDesk))
+	sc.press(fourth, "0")
+	if err := sc.tap.wait(sc.ctx, "connected", 3); err != nil {
+		t.Fatal(err)
+	}
+	fourth.Hangup(sc.ctx)
+
+	calls := sc.doneAll()
+	owners := map[string]string{}
+	for _, c := range calls {
+		owners[c.CallerNumber] = c.OwnerStaffID
+	}
+	want := map[string]string{"+8613800138001": firstTaker.ID, "+8613800138002": other.ID, "+8613800138003": "", "+8613800138004": firstTaker.ID}
+	for num, id := range want {
+		if owners[num] != id {
+			t.Errorf("call from %s owned by %q, want %q", num, owners[num], id)
+		}
+	}
+}

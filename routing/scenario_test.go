@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"callsvc/api/record"
+	"callsvc/ari"
 	"callsvc/ari/aritest"
 	"callsvc/routing"
 	"callsvc/routing/prompt"
@@ -128,12 +129,20 @@ func TestS6OrderConnectedToSales(t *testing.T) {
 		t.Fatal(err)
 	}
 	sc.waitEvent("connected")
+	// S11: the call's context travels with the person's leg.
+	callID, err := sc.client.Variable(sc.ctx, ari.ChannelKey(sc.srv.EntityID(), leg.ChannelID()), routing.VarCallID)
+	if err != nil || callID == "" {
+		t.Fatalf("%s on the staff leg = %q, %v", routing.VarCallID, callID, err)
+	}
 	if err := leg.Hangup(sc.ctx); err != nil {
 		t.Fatal(err)
 	}
 	sc.hear(caller, zhm(prompt.KeyAnythingElse))
 	sc.press(caller, "2")
 	c, evs := sc.done()
+	if callID != c.ID {
+		t.Fatalf("%s = %q, want the call id %q", routing.VarCallID, callID, c.ID)
+	}
 
 	inOrder(t, "heard", caller.Heard(), zhm(prompt.KeyConnecting), "moh:default", "moh:stop",
 		zhm(prompt.KeyAnythingElse), zhm(prompt.KeyThanksForCalling), zhm(prompt.KeyGoodbye))
