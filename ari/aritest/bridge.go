@@ -94,6 +94,10 @@ func destroyBridge(s *Server, r *request) response {
 		return fail(http.StatusNotFound, "Bridge not found")
 	}
 	for _, c := range slices.Clone(b.channels) {
+		// An application with a channel still inside hears the bridge go.
+		if c.stasisApp != "" {
+			b.sticky[c.stasisApp] = true
+		}
 		s.leaveBridgeLocked(c)
 	}
 	queue := b.media
