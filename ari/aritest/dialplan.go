@@ -24,9 +24,10 @@ import (
 // of its extension hangs up.
 //
 // The ";2" half of an originated Local/exten@context channel runs the
-// extension of its endpoint; the ";1" half runs Options' extension/context
-// once answered. Callers from Server.Dial run To@Context, which defaults
-// to Stasis(Options.Application, CallerOptions.Args...).
+// extension of its endpoint; the ";1" half runs the originate request's
+// extension and context once answered. Callers from Server.Dial run
+// To@Context, which defaults to Stasis(Options.Application,
+// CallerOptions.Args...).
 type Dialplan map[string][]string
 
 type dpStep struct{ app, data string }
