@@ -1,0 +1,114 @@
+package routing
+
+import (
+	"context"
+	"fmt"
+
+	"callsvc/api/record"
+	"callsvc/routing/prompt"
+)
+
+// handle routes one matter and carries it out.
+func (c *call) handle(intent, ext string, fallback bool) error {
+	now := c.now()
+	staff := c.staff()
+	d := c.e.decide(c, RouteRequest{Now: now, Intent: intent, Fallback: fallback, Extension: ext,
+		Customer: c.cust, Language: string(c.lang)}, staff)
+	data := map[string]any{"rule": d.Rule, "reason": d.Reason, "target": string(d.Kind)}
+	if d.Department != "" {
+		data["department"] = d.Department
+	}
+	staffID := ""
+	if d.Staff != nil {
+		staffID = d.Staff.ID
+		data["staff_id"] = d.Staff.ID
+	}
+	if d.Requested != nil {
+		data["requested_staff_id"] = d.Requested.ID
+	}
+	c.event("routed", staffID, data)
+	if d.NotifySupervisor {
+		text := fmt.Sprintf("caller %s asked for the general manager; the desk is handling it", c.rec.CallerNumber)
+		c.event("supervisor_notice", "", map[string]any{"kind": "general_manager_request", "text": text})
+		if n := c.e.cfg.Notifier; n != nil {
+			n.NotifySupervisor(c.ctx, c.rec.ID, "general_manager_request", text)
+		}
+		if _, err := c.play(false, c.media(prompt.KeyGeneralManagerNotice)); err != nil {
+			if d.Staff != nil {
+				c.e.release(d.Staff.ID, c.now())
+			}
+			return err
+		}
+	}
+	switch d.Kind {
+	case TargetRecording:
+		return c.takeRecording(intent)
+	case TargetAfterHours:
+		k := prompt.KeyAfterHours
+		if d.Rule == RuleHoliday {
+			k = prompt.KeyHolidayShut
+		}
+		_, err := c.play(false, c.media(k))
+		return err
+	}
+	if d.Staff == nil {
+		return c.nobodyFree(d, prompt.KeyDeskBusy)
+	}
+	return c.connect(d)
+}
+
+// staff lists the directory (bounded wait; an empty list routes to the
+// machine's own handling rather than holding the caller).
+func (c *call) staff() []record.Staff {
+	dir := c.e.cfg.Directory
+	if dir == nil {
+		return nil
+	}
+	ctx, cancel := context.WithTimeout(c.ctx, c.e.cfg.LookupTimeout)
+	defer cancel()
+	var all []record.Staff
+	q := record.ListQuery{Limit: 1000}
+	for range 20 {
+		page, next, err := dir.ListStaff(ctx, q)
+		if err != nil {
+			c.log("warn", "staff list failed", "error", err.Error())
+			return all
+		}
+		all = append(all, page...)
+		if next == "" {
+			break
+		}
+		q.Cursor = next
+	}
+	return all
+}
+
+// decide runs the router on the engine's view of who is free and reserves
+// the person chosen, so two calls never ring the same free person.
+func (e *Engine) decide(c *call, req RouteRequest, staff []record.Staff) Decision {
+	for range 5 {
+		req.Staff = e.candidates(c.ctx, staff)
+		d := e.cfg.Router.Decide(req)
+		if d.Staff == nil || e.reserve(d.Staff.ID, c.rec.ID) {
+			return d
+		}
+	}
+	req.Staff = nil
+	return e.cfg.Router.Decide(req)
+}
+
+// nobodyFree is the call's answer when no person can take it now. The
+// NobodyFree hook (messages, callbacks: later issues) may take over;
+// otherwise the caller is promised a callback (S12).
+func (c *call) nobodyFree(d Decision, first prompt.Key) error {
+	if h := c.e.cfg.Hooks.NobodyFree; h != nil {
+		if h(c.ctx, &CallInfo{ID: c.rec.ID, Leg: c.leg, Intent: c.rec.Intent, Customer: c.cust, Decision: d}) {
+			return nil
+		}
+	}
+	c.event("callback_promised", "", map[string]any{"rule": d.Rule})
+	c.rec.Outcome = record.OutcomeCallbackRequested
+	c.save()
+	_, err := c.play(false, c.media(first), c.media(prompt.KeyCallbackPromise))
+	return err
+}
