@@ -30,6 +30,24 @@ import (
 // CallerOptions.Args...).
 type Dialplan map[string][]string
 
+// Validate reports the first entry that cannot be read ("exten@context"
+// keys, "App(data)" steps). NewServer skips such entries, as Asterisk
+// skips what it cannot parse; call Validate to be told instead.
+func (d Dialplan) Validate() error {
+	for _, key := range sortedKeys(d) {
+		exten, context, found := strings.Cut(key, "@")
+		if !found || exten == "" || context == "" {
+			return fmt.Errorf("dialplan key %q: want exten@context", key)
+		}
+		for _, e := range d[key] {
+			if _, err := parseStep(e); err != nil {
+				return fmt.Errorf("dialplan %s: %w", key, err)
+			}
+		}
+	}
+	return nil
+}
+
 type dpStep struct{ app, data string }
 
 // parseStep reads one "App(data)" dialplan entry.

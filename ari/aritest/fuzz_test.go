@@ -101,3 +101,14 @@ func FuzzParseStep(f *testing.F) {
 		}
 	})
 }
+
+func TestDialplanValidate(t *testing.T) {
+	if err := traceDialplan.Validate(); err != nil {
+		t.Errorf("trace dialplan: %v", err)
+	}
+	for _, bad := range []Dialplan{{"100": {"Answer()"}}, {"100@x": {"Wait(1"}}} {
+		if err := bad.Validate(); err == nil {
+			t.Errorf("%v: no error", bad)
+		}
+	}
+}

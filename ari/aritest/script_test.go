@@ -431,3 +431,49 @@ func TestMediaListPlaysInTurn(t *testing.T) {
 		t.Errorf("heard %v", h)
 	}
 }
+
+func TestManyCallersAtOnce(t *testing.T) {
+	srv := NewServer(Options{Speed: 50})
+	defer srv.Close()
+	c := dialWS(t, srv, "app=callsvc")
+	r := rest{t, srv}
+	const n = 20
+	calls := make([]*Call, n)
+	for i := range calls {
+		calls[i] = srv.Dial(testCtx(t), CallerOptions{From: fmt.Sprintf("+1555000%04d", i), To: "100"})
+	}
+	errs := make(chan error, n)
+	for _, call := range calls {
+		go func() {
+			if err := call.WaitState(testCtx(t), "Up"); err != nil {
+				errs <- err
+				return
+			}
+			if err := call.Press(testCtx(t), "12"); err != nil {
+				errs <- err
+				return
+			}
+			errs <- call.Hangup(testCtx(t))
+		}()
+	}
+	if err := c.waitFor(testCtx(t), func(evs []map[string]any, _ bool) bool { return countType(evs, "StasisStart") == n }); err != nil {
+		t.Fatal(err)
+	}
+	for _, call := range calls {
+		r.do("POST", "/channels/"+call.ChannelID()+"/answer", nil, nil)
+	}
+	for range calls {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := c.waitFor(testCtx(t), func(evs []map[string]any, _ bool) bool { return countType(evs, "StasisEnd") == n }); err != nil {
+		t.Fatal(err)
+	}
+	if got := countType(c.snapshot(), "ChannelDtmfReceived"); got != 2*n {
+		t.Errorf("%d digits, want %d", got, 2*n)
+	}
+	if res := r.do("GET", "/channels", nil, nil); string(res.body) != "[]" {
+		t.Errorf("channels left: %s", res.body)
+	}
+}
