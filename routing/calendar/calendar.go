@@ -22,11 +22,15 @@ func DateOf(t time.Time) Date {
 // D is a short constructor for tables.
 func D(y int, m time.Month, d int) Date { return Date{y, m, d} }
 
-// ParseDate reads YYYY-MM-DD.
+// ParseDate reads YYYY-MM-DD. Years before 1900 are refused as typos
+// (the fuzzer found "0000-01-01" otherwise accepted).
 func ParseDate(s string) (Date, error) {
 	t, err := time.Parse(time.DateOnly, s)
 	if err != nil {
 		return Date{}, fmt.Errorf("parse date %q: %w", s, err)
+	}
+	if t.Year() < 1900 {
+		return Date{}, fmt.Errorf("parse date %q: year before 1900", s)
 	}
 	return DateOf(t), nil
 }
