@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"callsvc/api/client"
 	"callsvc/api/postgres"
 	"callsvc/api/postgres/pgtest"
 	"callsvc/api/record"
@@ -19,10 +20,12 @@ import (
 	"github.com/oklog/ulid/v2"
 )
 
-// Compile-time: the store satisfies what routing needs.
+// Compile-time: the store and the API's Go client satisfy what routing needs.
 var (
 	_ routing.Recorder  = (*postgres.Store)(nil)
 	_ routing.Directory = (*postgres.Store)(nil)
+	_ routing.Recorder  = (*client.Client)(nil)
+	_ routing.Directory = (*client.Client)(nil)
 )
 
 // testLog collects log lines, shown only when a test fails.
