@@ -95,7 +95,7 @@ func countType(evs []map[string]any, typ string) int {
 
 func TestPlaybackDurationsFollowMediaAtSpeed(t *testing.T) {
 	srv := NewServer(Options{Speed: 20, MediaDurations: map[string]time.Duration{
-		"sound:long": 4 * time.Second, "sound:short": 500 * time.Millisecond}})
+		"sound:long": 10 * time.Second, "sound:short": 500 * time.Millisecond}})
 	defer srv.Close()
 	c := dialWS(t, srv, "app=callsvc")
 	r := rest{t, srv}
@@ -121,7 +121,7 @@ func TestPlaybackDurationsFollowMediaAtSpeed(t *testing.T) {
 		}
 	}
 	if !slices.Equal(order, []string{"pb-short:done", "pb-long:done"}) {
-		t.Errorf("finish order %v: the 0.5 s prompt must end before the 4 s one", order)
+		t.Errorf("finish order %v: the 0.5 s prompt must end before the 10 s one", order)
 	}
 }
 
