@@ -204,7 +204,11 @@ func move(s *Server, r *request, ch *channel) response {
 		args = strings.Split(a, ",")
 	}
 	s.emitChannel("StasisEnd", ch)
+	prev := ch.stasisApp
 	ch.stasisApp = ""
+	if a := s.st.apps[prev]; a != nil {
+		s.maybeForgetApp(a)
+	}
 	if !s.enterStasisLocked(ch, appName, args, "originate") {
 		s.hangupLocked(ch, 16, false, 16)
 	}
