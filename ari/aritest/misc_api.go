@@ -104,7 +104,7 @@ func subscription(s *Server, r *request) response {
 			if res == "" {
 				exists = strings.EqualFold(tech, "PJSIP")
 			}
-			set = a.endpoints
+			set = a.endpoints // keyed "PJSIP/2001", or "PJSIP" for all of them
 		case "deviceState":
 			set, exists = a.devices, id != ""
 		default:

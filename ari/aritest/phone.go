@@ -34,7 +34,7 @@ func (s *Server) AddPhone(endpoint string, opts PhoneOptions) *Phone {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if p := s.phones[endpoint]; p != nil {
-		p.opts = opts
+		s.setPhoneOptsLocked(p, opts)
 		return p
 	}
 	p := &Phone{s: s, endpoint: endpoint, opts: opts, changed: make(chan struct{})}
@@ -49,7 +49,27 @@ func (p *Phone) Endpoint() string { return p.endpoint }
 func (p *Phone) Set(opts PhoneOptions) {
 	p.s.mu.Lock()
 	defer p.s.mu.Unlock()
+	p.s.setPhoneOptsLocked(p, opts)
+}
+
+// setPhoneOptsLocked reconfigures p; registering or unregistering sends
+// EndpointStateChange to those watching the endpoint.
+func (s *Server) setPhoneOptsLocked(p *Phone, opts PhoneOptions) {
+	changed := p.opts.Unregistered != opts.Unregistered
 	p.opts = opts
+	if !changed {
+		return
+	}
+	tech, res, _ := strings.Cut(p.endpoint, "/")
+	e, _ := s.endpointJSON(tech, res)
+	var to []*app
+	for _, a := range s.st.apps {
+		if a.all || a.endpoints[p.endpoint] || a.endpoints[tech] {
+			to = append(to, a)
+		}
+	}
+	s.deliver(to, "EndpointStateChange", kv{"endpoint", e})
+	s.emitDeviceState(p.endpoint, s.deviceStateLocked(p.endpoint))
 }
 
 // WaitRinging waits for the next call to this phone and returns its leg

@@ -204,3 +204,28 @@ func TestBridgeRecordingHearsEveryone(t *testing.T) {
 		t.Error("bridge recording missing or silent though a member spoke")
 	}
 }
+
+func TestEndpointStateChangeOnRegistration(t *testing.T) {
+	srv := NewServer(Options{Speed: 50})
+	defer srv.Close()
+	phone := srv.AddPhone("PJSIP/2001", PhoneOptions{})
+	c := dialWS(t, srv, "app=callsvc")
+	r := rest{t, srv}
+	if res := r.do("POST", "/applications/callsvc/subscription", url.Values{"eventSource": {"endpoint:PJSIP/2001"}}, nil); res.status != http.StatusOK {
+		t.Fatalf("subscribe: %d %s", res.status, res.body)
+	}
+	phone.Set(PhoneOptions{Unregistered: true})
+	ev := c.waitEvent(t, "EndpointStateChange", nil)
+	if e := ev["endpoint"].(map[string]any); e["resource"] != "2001" || e["state"] != "offline" {
+		t.Errorf("endpoint %v", e)
+	}
+	if res := r.do("DELETE", "/applications/callsvc/subscription", url.Values{"eventSource": {"endpoint:PJSIP/2001"}}, nil); res.status != http.StatusOK {
+		t.Errorf("unsubscribe: %d", res.status)
+	}
+	if res := r.do("DELETE", "/applications/callsvc/subscription", url.Values{"eventSource": {"endpoint:PJSIP/2001"}}, nil); res.status != http.StatusConflict {
+		t.Errorf("unsubscribe twice: %d", res.status)
+	}
+	if res := r.do("POST", "/applications/callsvc/subscription", url.Values{"eventSource": {"channel:nope"}}, nil); res.status != http.StatusUnprocessableEntity {
+		t.Errorf("subscribe to a missing channel: %d", res.status)
+	}
+}
