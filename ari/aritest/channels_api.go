@@ -102,6 +102,9 @@ func answer(s *Server, r *request, ch *channel) response {
 }
 
 func ring(s *Server, r *request, ch *channel) response {
+	if ch.party != nil {
+		ch.party.hearLocked("ringing")
+	}
 	s.indicateRingingLocked(ch, false)
 	return noContent()
 }

@@ -78,8 +78,9 @@ func (p *party) Done() <-chan struct{} { return p.done }
 
 // Heard lists, in order, what reached this party: media URIs played to its
 // channel or its bridge ("sound:hello-world"), "moh:<class>" and
-// "moh:stop" for music on hold, "dtmf:<digit>" for digits sent to it and
-// "sound:beep" for a recording's beep.
+// "moh:stop" for music on hold, "dtmf:<digit>" for digits sent to it,
+// "sound:beep" for a recording's beep and "ringing" for each ringback
+// indication (POST /channels/{id}/ring).
 func (p *party) Heard() []string {
 	p.s.mu.Lock()
 	defer p.s.mu.Unlock()

@@ -35,7 +35,7 @@ func TestCallerEntersStasisWithArgsAndCallerID(t *testing.T) {
 	srv := NewServer(Options{Speed: 50, EntityID: "node-a"})
 	defer srv.Close()
 	c := dialWS(t, srv, "app=callsvc")
-	_, ev := inbound(t, srv, c)
+	call, ev := inbound(t, srv, c)
 	if got := ev["args"].([]any); len(got) != 1 || got[0] != "inbound" {
 		t.Errorf("args %v, want [inbound]", got)
 	}
@@ -48,6 +48,16 @@ func TestCallerEntersStasisWithArgsAndCallerID(t *testing.T) {
 	}
 	if _, err := time.Parse(timeLayout, ev["timestamp"].(string)); err != nil {
 		t.Errorf("timestamp: %v", err)
+	}
+	r := rest{t, srv}
+	id := ch["id"].(string)
+	if res := r.do("POST", "/channels/"+id+"/ring", nil, nil); res.status != http.StatusNoContent {
+		t.Fatalf("ring: %d", res.status)
+	}
+	answerCall(t, r, call)
+	r.do("POST", "/channels/"+id+"/dtmf", url.Values{"dtmf": {"9*"}}, nil)
+	if h := call.Heard(); !slices.Equal(h, []string{"ringing", "dtmf:9", "dtmf:*"}) {
+		t.Errorf("heard %v", h)
 	}
 }
 
