@@ -72,8 +72,11 @@ func (c *call) connect(d Decision) error {
 		}
 		if c.fromAgent(ev) && c.agent.ended && !c.agent.up {
 			reason := "no_answer"
-			if ev.DialStatus != "" {
+			switch {
+			case ev.DialStatus != "":
 				reason = ev.DialStatus
+			case ev.Cause != "":
+				reason = ev.Cause
 			}
 			return c.notAnswered(d, reason)
 		}

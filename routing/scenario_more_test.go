@@ -375,3 +375,24 @@ func TestPresenceLongestIdleAndNoDoubleBooking(t *testing.T) {
 		}
 	}
 }
+
+// A busy phone is noticed at once (not after the ring limit): S15's
+// "對不起, 請稍等" and a callback promise, with the reason recorded.
+func TestStaffBusyNoticed(t *testing.T) {
+	t.Parallel()
+	sc := newScenario(t, scenarioOptions{})
+	sc.addStaff("李服務", "2001", "desk")
+	sc.srv.AddPhone("PJSIP/2001", aritest.PhoneOptions{Busy: true})
+	caller := sc.dial("+8613800138000")
+	sc.hear(caller, zhm(prompt.KeyMenuDesk))
+	sc.press(caller, "0")
+	sc.hear(caller, zhm(prompt.KeyCallbackPromise))
+	caller.Hangup(sc.ctx)
+	_, evs := sc.done()
+	reason := eventData(t, evs, "staff_no_answer")["reason"]
+	t.Logf("busy phone: staff_no_answer reason %v", reason)
+	if reason == "no_answer" {
+		t.Fatalf("busy phone reported as %v: waited out the ring limit", reason)
+	}
+	inOrder(t, "heard", caller.Heard(), "moh:default", "moh:stop", zhm(prompt.KeySorryPleaseWait), zhm(prompt.KeyCallbackPromise))
+}

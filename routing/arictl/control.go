@@ -162,6 +162,11 @@ func (x *Control) Originate(ctx context.Context, o routing.OriginateRequest) err
 	if err != nil {
 		return fmt.Errorf("originate %s: %w", o.Endpoint, err)
 	}
+	// Until it answers the leg is not in the application, so Asterisk would
+	// not tell us it is busy or gone; subscribing to it does (Dial status,
+	// ChannelDestroyed). Best effort: without it the ring limit still ends
+	// the wait.
+	_, _ = x.c.SubscribeSource(ctx, ari.ChannelKey(o.Node, o.LegID))
 	return nil
 }
 
