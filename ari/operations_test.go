@@ -122,20 +122,13 @@ func TestOperationsAgainstAritest(t *testing.T) {
 	step("hang up agent", c.Hangup(ctx, agent.Key(), ari.HangupNormal))
 
 	// Device states and the node's own description.
-	// Asterisk lets ARI control "Stasis:" devices (res_stasis_device_state's
-	// scheme). Workaround: aritest at this commit only accepts "Custom:"
-	// and answers 409 "Uncontrolled device specified"; that is logged, not
-	// failed, until aritest is fixed.
+	// Asterisk lets ARI control "Stasis:" devices (res_stasis_device_state's scheme).
 	dev := ari.DeviceStateKey(node, "Stasis:agent-2001")
-	if err := c.SetDeviceState(ctx, dev, ari.DeviceBusy); ari.IsConflict(err) {
-		t.Logf("aritest refuses a Stasis: device state (known aritest bug): %v", err)
-	} else {
-		step("set device state", err)
-		if ds, err := c.DeviceState(ctx, dev); err != nil || ds.State != ari.DeviceBusy {
-			t.Fatalf("device state %+v %v", ds, err)
-		}
-		step("delete device state", c.DeleteDeviceState(ctx, dev))
+	step("set device state", c.SetDeviceState(ctx, dev, ari.DeviceBusy))
+	if ds, err := c.DeviceState(ctx, dev); err != nil || ds.State != ari.DeviceBusy {
+		t.Fatalf("device state %+v %v", ds, err)
 	}
+	step("delete device state", c.DeleteDeviceState(ctx, dev))
 	info, err := c.Info(ctx, node, "")
 	if err != nil || info.System == nil || info.System.EntityID != "node-a" {
 		t.Fatalf("info %+v %v", info, err)
