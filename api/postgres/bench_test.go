@@ -170,10 +170,11 @@ func writeCopyTemp(ctx context.Context, st storeWriter, calls []record.Call, eve
 	})
 }
 
-// BenchmarkListCalls measures call-log pages (limit 50) with two filters on
-// a seeded log: CALLSVC_BENCH_ROWS calls (default 20,000; set 1000000 for the
-// goal of p95 under 20 ms). CALLSVC_BENCH_EXPLAIN=1 logs each query's plan.
-func BenchmarkListCalls(b *testing.B) {
+// BenchmarkCallLog measures call-log pages (List/..., limit 50, two filters)
+// and S21 reports (Summary/...) on a seeded log of CALLSVC_BENCH_ROWS calls
+// (default 20,000; set 1000000 for the goal of a page's p95 under 20 ms).
+// CALLSVC_BENCH_EXPLAIN=1 logs each list query's plan.
+func BenchmarkCallLog(b *testing.B) {
 	rows := 20_000
 	if v := os.Getenv("CALLSVC_BENCH_ROWS"); v != "" {
 		n, err := strconv.Atoi(v)
@@ -231,7 +232,7 @@ func BenchmarkListCalls(b *testing.B) {
 			return record.CallFilter{Text: fmt.Sprintf("order #%d", 10000+rng.IntN(90000)), Intent: record.IntentOrder}
 		}},
 	} {
-		b.Run(tc.name, func(b *testing.B) {
+		b.Run("List/"+tc.name, func(b *testing.B) {
 			if os.Getenv("CALLSVC_BENCH_EXPLAIN") == "1" {
 				explain(b, st.Pool(), st, tc.filter())
 			}
@@ -245,11 +246,42 @@ func BenchmarkListCalls(b *testing.B) {
 				}
 				lat = append(lat, time.Since(t))
 			}
-			slices.Sort(lat)
-			b.ReportMetric(ms(lat[len(lat)/2]), "p50_ms")
-			b.ReportMetric(ms(lat[(len(lat)*95)/100]), "p95_ms")
+			reportLatency(b, lat)
 		})
 	}
+	for _, tc := range []struct {
+		name string
+		days int
+		by   string
+	}{
+		{"Month/ByDay", 30, record.ByDay},
+		{"Month/ByStaff", 30, record.ByStaff},
+		{"Year/ByMonth", 365, record.ByMonth},
+	} {
+		b.Run("Summary/"+tc.name, func(b *testing.B) {
+			shanghai, err := time.LoadLocation("Asia/Shanghai")
+			if err != nil {
+				b.Skip(err)
+			}
+			var lat []time.Duration
+			for b.Loop() {
+				from, to := window(tc.days)
+				t := time.Now()
+				rows, err := st.Summary(ctx, record.SummaryQuery{From: from, To: to, By: tc.by, Location: shanghai})
+				if err != nil || len(rows) == 0 {
+					b.Fatalf("summary: %d rows, %v", len(rows), err)
+				}
+				lat = append(lat, time.Since(t))
+			}
+			reportLatency(b, lat)
+		})
+	}
+}
+
+func reportLatency(b *testing.B, lat []time.Duration) {
+	slices.Sort(lat)
+	b.ReportMetric(ms(lat[len(lat)/2]), "p50_ms")
+	b.ReportMetric(ms(lat[(len(lat)*95)/100]), "p95_ms")
 }
 
 func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }

@@ -53,12 +53,9 @@ func (s *Store) callFilter(f record.CallFilter) (*callQuery, error) {
 	}
 	q := &callQuery{from: "calls c", at: "c.arrived_at", id: "c.id"}
 	if f.StaffID != "" {
-		q.from = "call_staff cs JOIN calls c ON c.id = cs.call_id AND c.arrived_at = cs.arrived_at"
+		q.from = "call_staff cs JOIN calls c ON c.id = cs.call_id"
 		q.at, q.id = "cs.arrived_at", "cs.call_id"
 		q.add("cs.staff_id = ?", f.StaffID)
-		// Re-checked on the call itself: a stale call_staff pair left by
-		// concurrent writers of one call must not show.
-		q.add("c.staff_ids @> ARRAY[?::text]", f.StaffID)
 	}
 	if !f.From.IsZero() {
 		q.add(q.at+" >= ?", f.From)

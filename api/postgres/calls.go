@@ -30,53 +30,57 @@ const callColumns = `c.id, c.node, c.channel_id, c.caller_number, c.caller_name,
 	c.arrived_at, c.answered_at, c.ended_at, c.rings_to_answer, c.answer_ms, c.talk_seconds,
 	c.transferred, c.message_taken, c.notes, c.updated_at`
 
-// upsertCallsSQL writes a batch passed as one array per column (one round
-// trip, one statement). staff_ids arrive as JSON arrays because PostgreSQL
-// arrays cannot be ragged. A row only replaces a stored one with an older
-// updated_at, so replays and reordered writes never move a record backwards.
-//
-// The same statement keeps call_staff in step for the rows it wrote: it
-// removes the pairs no longer in staff_ids and adds the new ones. Two
-// concurrent writers of one call can leave a stale pair behind (the DELETE
-// sees the statement's snapshot); the call-log query re-checks staff_ids,
-// so a stale pair is never shown.
+// upsertCallsSQL writes a batch passed as one array per column (one
+// statement for the batch). staff_ids arrive as JSON arrays because
+// PostgreSQL arrays cannot be ragged. A row only replaces a stored one with
+// an older updated_at, so replays and reordered writes never move a record
+// backwards.
 const upsertCallsSQL = `
-WITH up AS (
-	INSERT INTO calls AS t (` + callColumnNames + `)
-	SELECT u.id, u.node, u.channel_id, u.caller_number, u.caller_name, u.customer_id,
-		u.dialed_number, u.language, u.intent, u.owner_staff_id,
-		ARRAY(SELECT jsonb_array_elements_text(u.staff_ids::jsonb)), u.outcome, u.ended_by,
-		u.arrived_at, u.answered_at, u.ended_at, u.rings_to_answer, u.answer_ms, u.talk_seconds,
-		u.transferred, u.message_taken, u.notes, u.updated_at
-	FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[],
-		$7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[],
-		$14::timestamptz[], $15::timestamptz[], $16::timestamptz[], $17::int[], $18::int[], $19::int[],
-		$20::bool[], $21::bool[], $22::text[], $23::timestamptz[])
-		AS u(id, node, channel_id, caller_number, caller_name, customer_id,
-		dialed_number, language, intent, owner_staff_id, staff_ids, outcome, ended_by,
-		arrived_at, answered_at, ended_at, rings_to_answer, answer_ms, talk_seconds,
-		transferred, message_taken, notes, updated_at)
-	ON CONFLICT (id) DO UPDATE SET
-		node = EXCLUDED.node, channel_id = EXCLUDED.channel_id,
-		caller_number = EXCLUDED.caller_number, caller_name = EXCLUDED.caller_name,
-		customer_id = EXCLUDED.customer_id, dialed_number = EXCLUDED.dialed_number,
-		language = EXCLUDED.language, intent = EXCLUDED.intent,
-		owner_staff_id = EXCLUDED.owner_staff_id, staff_ids = EXCLUDED.staff_ids,
-		outcome = EXCLUDED.outcome, ended_by = EXCLUDED.ended_by,
-		arrived_at = EXCLUDED.arrived_at, answered_at = EXCLUDED.answered_at,
-		ended_at = EXCLUDED.ended_at, rings_to_answer = EXCLUDED.rings_to_answer,
-		answer_ms = EXCLUDED.answer_ms, talk_seconds = EXCLUDED.talk_seconds,
-		transferred = EXCLUDED.transferred, message_taken = EXCLUDED.message_taken,
-		notes = EXCLUDED.notes, updated_at = EXCLUDED.updated_at
-	WHERE t.updated_at < EXCLUDED.updated_at
-	RETURNING t.id, t.staff_ids, t.arrived_at
-), gone AS (
-	DELETE FROM call_staff cs USING up
-	WHERE cs.call_id = up.id AND NOT (cs.staff_id = ANY (up.staff_ids) AND cs.arrived_at = up.arrived_at)
-)
+INSERT INTO calls AS t (` + callColumnNames + `)
+SELECT u.id, u.node, u.channel_id, u.caller_number, u.caller_name, u.customer_id,
+	u.dialed_number, u.language, u.intent, u.owner_staff_id,
+	ARRAY(SELECT jsonb_array_elements_text(u.staff_ids::jsonb)), u.outcome, u.ended_by,
+	u.arrived_at, u.answered_at, u.ended_at, u.rings_to_answer, u.answer_ms, u.talk_seconds,
+	u.transferred, u.message_taken, u.notes, u.updated_at
+FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[],
+	$7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[],
+	$14::timestamptz[], $15::timestamptz[], $16::timestamptz[], $17::int[], $18::int[], $19::int[],
+	$20::bool[], $21::bool[], $22::text[], $23::timestamptz[])
+	AS u(id, node, channel_id, caller_number, caller_name, customer_id,
+	dialed_number, language, intent, owner_staff_id, staff_ids, outcome, ended_by,
+	arrived_at, answered_at, ended_at, rings_to_answer, answer_ms, talk_seconds,
+	transferred, message_taken, notes, updated_at)
+ON CONFLICT (id) DO UPDATE SET
+	node = EXCLUDED.node, channel_id = EXCLUDED.channel_id,
+	caller_number = EXCLUDED.caller_number, caller_name = EXCLUDED.caller_name,
+	customer_id = EXCLUDED.customer_id, dialed_number = EXCLUDED.dialed_number,
+	language = EXCLUDED.language, intent = EXCLUDED.intent,
+	owner_staff_id = EXCLUDED.owner_staff_id, staff_ids = EXCLUDED.staff_ids,
+	outcome = EXCLUDED.outcome, ended_by = EXCLUDED.ended_by,
+	arrived_at = EXCLUDED.arrived_at, answered_at = EXCLUDED.answered_at,
+	ended_at = EXCLUDED.ended_at, rings_to_answer = EXCLUDED.rings_to_answer,
+	answer_ms = EXCLUDED.answer_ms, talk_seconds = EXCLUDED.talk_seconds,
+	transferred = EXCLUDED.transferred, message_taken = EXCLUDED.message_taken,
+	notes = EXCLUDED.notes, updated_at = EXCLUDED.updated_at
+WHERE t.updated_at < EXCLUDED.updated_at`
+
+// call_staff is brought in step with calls for the batch's ids by two more
+// statements in the same pipelined batch (one round trip, one implicit
+// transaction). They run after the upsert, which holds the lock of every
+// call row of the batch (ON CONFLICT locks a row even when it does not update
+// it), and each takes a new snapshot, so they see the rows as they are and
+// no concurrent writer of the same call can slip between.
+const (
+	callStaffDeleteSQL = `
+DELETE FROM call_staff cs USING calls c
+WHERE c.id = ANY ($1::text[]) AND cs.call_id = c.id
+	AND NOT (cs.staff_id = ANY (c.staff_ids) AND cs.arrived_at = c.arrived_at)`
+	callStaffInsertSQL = `
 INSERT INTO call_staff (staff_id, arrived_at, call_id)
-SELECT s, up.arrived_at, up.id FROM up CROSS JOIN LATERAL unnest(up.staff_ids) AS s
+SELECT s, c.arrived_at, c.id FROM calls c CROSS JOIN LATERAL unnest(c.staff_ids) AS s
+WHERE c.id = ANY ($1::text[])
 ON CONFLICT DO NOTHING`
+)
 
 // UpsertCalls writes call summaries. Each is inserted, or replaces the stored
 // summary when its UpdatedAt is newer; an older or equal one is ignored. A
@@ -93,8 +97,13 @@ func (s *Store) UpsertCalls(ctx context.Context, calls []record.Call) error {
 		return fmt.Errorf("upsert calls: %w", err)
 	}
 	for start := 0; start < len(calls); start += maxBatch {
-		end := min(start+maxBatch, len(calls))
-		if _, err := s.pool.Exec(ctx, upsertCallsSQL, callArrays(calls[start:end])...); err != nil {
+		part := calls[start:min(start+maxBatch, len(calls))]
+		args := callArrays(part)
+		var b pgx.Batch
+		b.Queue(upsertCallsSQL, args...)
+		b.Queue(callStaffDeleteSQL, args[0])
+		b.Queue(callStaffInsertSQL, args[0])
+		if err := s.pool.SendBatch(ctx, &b).Close(); err != nil {
 			return fmt.Errorf("upsert calls: %w", translate(err))
 		}
 	}
