@@ -138,6 +138,18 @@ func (e *Engine) Active() int {
 	return len(e.calls)
 }
 
+// Live lists the calls in progress: the seam for the API's live view,
+// screen pops and agent transfers (later issues). Each entry is a copy.
+func (e *Engine) Live() []CallInfo {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	out := make([]CallInfo, 0, len(e.calls))
+	for id, c := range e.calls {
+		out = append(out, CallInfo{ID: id, Leg: c.leg})
+	}
+	return out
+}
+
 // Wait blocks until every call has ended, or ctx ends.
 func (e *Engine) Wait(ctx context.Context) error {
 	done := make(chan struct{})

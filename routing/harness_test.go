@@ -22,7 +22,12 @@ import (
 
 // speed runs the stand-in Asterisk and the engine's timers this many times
 // faster than the wall clock; every duration below is simulated time.
-const speed = 50
+// Tests that count rings (S1) run slower (s1Speed) so that a loaded
+// machine's milliseconds do not become simulated seconds.
+const (
+	speed   = 50
+	s1Speed = 5
+)
 
 var shanghai = time.FixedZone("CST", 8*3600)
 
@@ -30,14 +35,15 @@ var shanghai = time.FixedZone("CST", 8*3600)
 // starts at base and runs speed times faster than the wall clock.
 type simClock struct {
 	base, start time.Time
+	speed       float64
 }
 
 func (c simClock) Now() time.Time {
-	return c.base.Add(time.Duration(float64(time.Since(c.start)) * speed))
+	return c.base.Add(time.Duration(float64(time.Since(c.start)) * c.speed))
 }
 
 func (c simClock) After(d time.Duration) <-chan time.Time {
-	return time.After(time.Duration(float64(d) / speed))
+	return time.After(time.Duration(float64(d) / c.speed))
 }
 
 // tapSink passes records to the writer and lets a test wait for a
@@ -105,6 +111,7 @@ type scenarioOptions struct {
 	hooks      routing.Hooks
 	notifier   routing.Notifier
 	noDir      bool
+	speed      float64 // default speed
 }
 
 func newScenario(t *testing.T, o scenarioOptions) *scenario {
@@ -112,13 +119,16 @@ func newScenario(t *testing.T, o scenarioOptions) *scenario {
 	if o.at.IsZero() {
 		o.at = time.Date(2026, 11, 27, 10, 0, 0, 0, shanghai)
 	}
+	if o.speed == 0 {
+		o.speed = speed
+	}
 	if o.answerRing == 0 {
 		o.answerRing = 1
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	t.Cleanup(cancel)
-	sc := &scenario{t: t, ctx: ctx, clock: simClock{base: o.at, start: time.Now()}, log: newTestLog(t)}
-	sc.srv = aritest.NewServer(aritest.Options{Speed: speed, Now: sc.clock.Now})
+	sc := &scenario{t: t, ctx: ctx, clock: simClock{base: o.at, start: time.Now(), speed: o.speed}, log: newTestLog(t)}
+	sc.srv = aritest.NewServer(aritest.Options{Speed: o.speed, Now: sc.clock.Now})
 	t.Cleanup(sc.srv.Close)
 
 	client, err := ari.Connect(ctx, ari.Config{Nodes: []ari.NodeConfig{{URL: sc.srv.URL(), WSURL: sc.srv.WSURL()}},
@@ -169,6 +179,9 @@ func newScenario(t *testing.T, o scenarioOptions) *scenario {
 		Log:       sc.log.log,
 		Hooks:     o.hooks,
 		GreetWait: 5 * time.Second,
+		// Real time (a context deadline): generous, so a loaded machine
+		// does not turn a lookup into a failure.
+		LookupTimeout: 10 * time.Second,
 	})
 	if err != nil {
 		t.Fatal(err)

@@ -2,6 +2,7 @@ package routing_test
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -129,7 +130,7 @@ func TestS14ComplaintRecordedInFull(t *testing.T) {
 	if err := caller.Speak(sc.ctx, 20*time.Second); err != nil {
 		t.Fatal(err)
 	}
-	pause := time.NewTimer(30 * time.Second / speed) // simulated 30 s of silence
+	pause := time.NewTimer(30 * time.Second / time.Duration(sc.clock.speed)) // simulated 30 s of silence
 	select {
 	case <-pause.C:
 	case <-caller.Done():
@@ -395,4 +396,63 @@ func TestStaffBusyNoticed(t *testing.T) {
 		t.Fatalf("busy phone reported as %v: waited out the ring limit", reason)
 	}
 	inOrder(t, "heard", caller.Heard(), "moh:default", "moh:stop", zhm(prompt.KeySorryPleaseWait), zhm(prompt.KeyCallbackPromise))
+}
+
+// A caller who knows the menu presses during the greeting: the choice is
+// taken without making them listen to the menu.
+func TestTypeAheadDuringGreeting(t *testing.T) {
+	t.Parallel()
+	sc := newScenario(t, scenarioOptions{})
+	caller := sc.dial("+8613800138000")
+	sc.hear(caller, zhm(prompt.KeyThisIs))
+	sc.press(caller, "3")
+	sc.hear(caller, zhm(prompt.KeySuggestionInstructions))
+	caller.Hangup(sc.ctx)
+	_, evs := sc.done()
+	for _, h := range caller.Heard() {
+		if h == zhm(prompt.KeyMenuOrder) {
+			t.Fatalf("menu played although the caller had chosen: %v", caller.Heard())
+		}
+	}
+	if got := eventData(t, evs, "menu_choice")["intent"]; got != record.IntentSuggestion {
+		t.Fatalf("intent = %v", got)
+	}
+}
+
+// Many callers at once: each call is handled on its own and every record
+// is closed.
+func TestManyConcurrentCalls(t *testing.T) {
+	t.Parallel()
+	sc := newScenario(t, scenarioOptions{})
+	const n = 30
+	errs := make(chan error, n)
+	for i := range n {
+		go func() {
+			c := sc.dial(fmt.Sprintf("+86138001%05d", i))
+			if err := c.WaitHeard(sc.ctx, zhm(prompt.KeyMenuDesk)); err != nil {
+				errs <- err
+				return
+			}
+			errs <- c.Hangup(sc.ctx)
+		}()
+	}
+	for range n {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+	calls := sc.doneAll()
+	if len(calls) != n {
+		t.Fatalf("%d calls recorded, want %d", len(calls), n)
+	}
+	// (Ring counts are not asserted here: at 50x simulated time, load on a
+	// shared machine turns milliseconds of latency into simulated seconds.)
+	for _, c := range calls {
+		if c.EndedAt == nil || c.AnsweredAt == nil || c.Outcome != record.OutcomeCallerHungUp {
+			t.Fatalf("call %s: answered %v ended %v outcome %q", c.ID, c.AnsweredAt, c.EndedAt, c.Outcome)
+		}
+	}
+	if live := sc.eng.Live(); len(live) != 0 {
+		t.Fatalf("%d calls still live", len(live))
+	}
 }

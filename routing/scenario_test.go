@@ -14,9 +14,9 @@ import (
 // S1: answered at once by default; rings_to_answer and answer_ms recorded.
 func TestS1AnsweredOnFirstRing(t *testing.T) {
 	t.Parallel()
-	sc := newScenario(t, scenarioOptions{})
+	sc := newScenario(t, scenarioOptions{speed: s1Speed})
 	caller := sc.dial("+8613800138000")
-	sc.hear(caller, zhm(prompt.KeyMenuDesk))
+	sc.hear(caller, zhm(prompt.KeyMenuOrder))
 	if err := caller.Hangup(sc.ctx); err != nil {
 		t.Fatal(err)
 	}
@@ -40,7 +40,7 @@ func TestS1AnswerRingTwo(t *testing.T) {
 	}{{"CN", "cn", 5 * time.Second}, {"NA", "na", 6 * time.Second}} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			sc := newScenario(t, scenarioOptions{answerRing: 2, cadence: tc.cadence})
+			sc := newScenario(t, scenarioOptions{answerRing: 2, cadence: tc.cadence, speed: s1Speed})
 			caller := sc.dial("+8613800138000")
 			sc.hear(caller, zhm(prompt.KeyThisIs))
 			caller.Hangup(sc.ctx)
