@@ -112,7 +112,7 @@ func TestS1SlowDatabaseDoesNotDelayAnswer(t *testing.T) {
 		t.Fatal(err)
 	}
 	caller := sc.dial("+8613900139000")
-	sc.hear(caller, zhm(prompt.KeyThisIs)) // greeting under way without the name
+	sc.hear(caller, zhm(prompt.KeyThisIs))      // greeting under way without the name
 	if err := tx.Rollback(sc.ctx); err != nil { // the database catches up
 		t.Fatal(err)
 	}
