@@ -2,7 +2,9 @@ package postgres
 
 import (
 	"context"
+	"crypto/sha256"
 	"embed"
+	"encoding/hex"
 	"fmt"
 	"io/fs"
 
@@ -47,4 +49,18 @@ func Migrate(ctx context.Context, pool *pgxpool.Pool) error {
 		return fmt.Errorf("migrate: up: %w", translate(err))
 	}
 	return nil
+}
+
+// MigrationsDigest identifies the embedded migrations (a hex SHA-256 over
+// their names and contents): equal digests mean equal schemas. pgtest names
+// its template database by it.
+func MigrationsDigest() string {
+	h := sha256.New()
+	entries, _ := fs.ReadDir(migrationFiles, "migrations") // embedded: cannot fail
+	for _, e := range entries {
+		b, _ := migrationFiles.ReadFile("migrations/" + e.Name())
+		fmt.Fprintf(h, "%s\x00%d\x00", e.Name(), len(b))
+		h.Write(b)
+	}
+	return hex.EncodeToString(h.Sum(nil))
 }

@@ -2,9 +2,10 @@
 //
 // One server serves a whole test binary: the one named by DATABASE_URL when
 // it is set, else a private throwaway cluster (pgcluster) started on first
-// use. The embedded migrations run once, into a template database; each
-// test then gets its own copy (CREATE DATABASE ... TEMPLATE), dropped when
-// the test ends, so tests can run in parallel without seeing each other.
+// use. The embedded migrations run once per schema version, into a template
+// database named by their digest; each test then gets its own copy (CREATE
+// DATABASE ... TEMPLATE), dropped when the test ends, so tests can run in
+// parallel without seeing each other.
 //
 //	func TestMain(m *testing.M) { pgtest.Main(m) }
 //
@@ -22,6 +23,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"net/url"
 	"os"
@@ -44,7 +46,7 @@ type server struct {
 	cluster *pgcluster.Cluster // nil with DATABASE_URL
 	base    string             // DSN whose database name is replaced per database
 	admin   *pgxpool.Pool      // creates and drops the test databases
-	tmpl    string             // migrated template database
+	tmpl    string             // migrated template database, named by schema
 	prefix  string             // unique per binary: binaries share a DATABASE_URL server
 	n       atomic.Int64
 }
@@ -55,8 +57,8 @@ var (
 	setupErr  error
 )
 
-// Main runs the tests of a package (call it from TestMain) and then drops
-// the template database and stops the private cluster, if one was started.
+// Main runs the tests of a package (call it from TestMain) and then stops
+// the private cluster, if one was started.
 func Main(m *testing.M) {
 	code := m.Run()
 	if shared != nil {
@@ -80,7 +82,10 @@ func start() (*server, error) {
 	var rnd [4]byte
 	rand.Read(rnd[:])
 	s := &server{prefix: "callsvc_t" + hex.EncodeToString(rnd[:])}
-	s.tmpl = s.prefix + "_tmpl"
+	// One template per schema, shared by every test binary on the server and
+	// kept between runs: with DATABASE_URL, binaries run at once and a binary
+	// without Main cannot clean up after itself.
+	s.tmpl = "callsvc_tmpl_" + postgres.MigrationsDigest()[:16]
 	if u := os.Getenv("DATABASE_URL"); u != "" {
 		s.base = u
 	} else {
@@ -96,14 +101,45 @@ func start() (*server, error) {
 		return nil, fmt.Errorf("connect: %w", err)
 	}
 	s.admin = admin
-	if _, err := admin.Exec(ctx, "CREATE DATABASE "+ident(s.tmpl)); err != nil {
+	if err := s.makeTemplate(ctx); err != nil {
 		s.close()
-		return nil, fmt.Errorf("create template: %w", err)
+		return nil, err
+	}
+	return s, nil
+}
+
+// makeTemplate creates and migrates the template database unless a complete
+// one exists. An advisory lock makes concurrent test binaries wait for the
+// one doing it; IS_TEMPLATE, set last, marks it complete.
+func (s *server) makeTemplate(ctx context.Context) error {
+	conn, err := s.admin.Acquire(ctx)
+	if err != nil {
+		return fmt.Errorf("connect: %w", err)
+	}
+	defer conn.Release()
+	if _, err := conn.Exec(ctx, "SELECT pg_advisory_lock(hashtext($1))", s.tmpl); err != nil {
+		return fmt.Errorf("lock template: %w", err)
+	}
+	defer conn.Exec(context.Background(), "SELECT pg_advisory_unlock(hashtext($1))", s.tmpl)
+	var done *bool
+	err = conn.QueryRow(ctx, "SELECT datistemplate FROM pg_database WHERE datname = $1", s.tmpl).Scan(&done)
+	if err != nil && !errors.Is(err, pgx.ErrNoRows) {
+		return fmt.Errorf("look for template: %w", err)
+	}
+	if done != nil && *done {
+		return nil
+	}
+	if done != nil { // left half-made by a binary that died
+		if _, err := conn.Exec(ctx, "DROP DATABASE "+ident(s.tmpl)+" WITH (FORCE)"); err != nil {
+			return fmt.Errorf("drop broken template: %w", err)
+		}
+	}
+	if _, err := conn.Exec(ctx, "CREATE DATABASE "+ident(s.tmpl)); err != nil {
+		return fmt.Errorf("create template: %w", err)
 	}
 	dsn, err := withDatabase(s.base, s.tmpl)
 	if err != nil {
-		s.close()
-		return nil, err
+		return err
 	}
 	pool, err := pgxpool.New(ctx, dsn)
 	if err == nil {
@@ -111,17 +147,16 @@ func start() (*server, error) {
 		pool.Close() // a template must have no connections when copied
 	}
 	if err != nil {
-		s.close()
-		return nil, fmt.Errorf("migrate template: %w", err)
+		return fmt.Errorf("migrate template: %w", err)
 	}
-	return s, nil
+	if _, err := conn.Exec(ctx, "ALTER DATABASE "+ident(s.tmpl)+" IS_TEMPLATE true"); err != nil {
+		return fmt.Errorf("mark template: %w", err)
+	}
+	return nil
 }
 
 func (s *server) close() {
 	if s.admin != nil {
-		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-		s.admin.Exec(ctx, "DROP DATABASE IF EXISTS "+ident(s.tmpl)+" WITH (FORCE)")
-		cancel()
 		s.admin.Close()
 	}
 	if s.cluster != nil {
