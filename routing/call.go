@@ -139,7 +139,7 @@ func (c *call) next(d time.Duration) (Event, error) {
 			c.tookLookup(r)
 		case ev, ok := <-c.events:
 			if !ok {
-				return Event{}, errHangup
+				return Event{}, c.closedErr()
 			}
 			if ev.Kind == EvEnd || ev.Kind == EvHangupRequest {
 				return ev, errHangup
@@ -159,6 +159,15 @@ func (c *call) next(d time.Duration) (Event, error) {
 			return ev, nil
 		}
 	}
+}
+
+// closedErr is why the caller's event stream closed: it ends with the
+// call's context, so that is the engine closing, not the caller leaving.
+func (c *call) closedErr() error {
+	if err := c.ctx.Err(); err != nil {
+		return fmt.Errorf("call ended: %w", err)
+	}
+	return errHangup
 }
 
 func (c *call) fromAgent(ev Event) bool { return c.agent != nil && ev.Leg.ID == c.agent.leg.ID }
@@ -246,7 +255,10 @@ func (c *call) controlErr(step string, err error) error {
 	for {
 		select {
 		case ev, ok := <-c.events:
-			if !ok || ev.Kind == EvEnd || ev.Kind == EvHangupRequest {
+			if !ok {
+				return c.closedErr()
+			}
+			if ev.Kind == EvEnd || ev.Kind == EvHangupRequest {
 				return errHangup
 			}
 			if ev.Kind == EvDTMF {
@@ -288,7 +300,10 @@ func (c *call) awaitLookup(d time.Duration) error {
 		case <-timeout:
 			return nil
 		case ev, ok := <-c.events:
-			if !ok || ev.Kind == EvEnd || ev.Kind == EvHangupRequest {
+			if !ok {
+				return c.closedErr()
+			}
+			if ev.Kind == EvEnd || ev.Kind == EvHangupRequest {
 				return errHangup
 			}
 			if ev.Kind == EvDTMF {
