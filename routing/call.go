@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/oklog/ulid/v2"
@@ -39,6 +40,7 @@ type call struct {
 	looking bool   // a lookup is under way
 	playing string // the playback in progress, if any
 	greeted bool
+	lost    atomic.Bool // set by Engine.Resync: the channel is gone
 	matters int
 }
 

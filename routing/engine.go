@@ -150,6 +150,31 @@ func (e *Engine) Live() []CallInfo {
 	return out
 }
 
+// Resync ends the calls on node whose caller channel is not among live
+// (the channels Asterisk still holds in the application after the event
+// socket came back): their hangup was missed while it was down. Each such
+// call is closed as lost; nothing is played to a channel that is gone.
+// It returns how many calls were ended.
+func (e *Engine) Resync(node string, live []string) int {
+	alive := make(map[string]bool, len(live))
+	for _, id := range live {
+		alive[id] = true
+	}
+	e.mu.Lock()
+	var lost []*call
+	for _, c := range e.calls {
+		if c.leg.Node == node && !alive[c.leg.ID] {
+			lost = append(lost, c)
+		}
+	}
+	e.mu.Unlock()
+	for _, c := range lost {
+		c.lost.Store(true)
+		c.cancel()
+	}
+	return len(lost)
+}
+
 // Wait blocks until every call has ended, or ctx ends.
 func (e *Engine) Wait(ctx context.Context) error {
 	done := make(chan struct{})

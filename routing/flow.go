@@ -26,6 +26,13 @@ func (c *call) run() {
 	switch {
 	case errors.Is(err, errHangup):
 		endedBy = "caller"
+	case err != nil && c.lost.Load():
+		// The channel vanished while the event socket was down.
+		c.event("channel_lost", "", nil)
+		if c.rec.Outcome == record.OutcomeInProgress {
+			c.rec.Outcome = record.OutcomeFailed
+		}
+		endedBy = "system"
 	case err != nil && c.ctx.Err() != nil:
 		// The engine is closing: apologise, say goodbye, hang up; the
 		// record says the matter was not finished.

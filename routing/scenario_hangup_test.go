@@ -6,6 +6,7 @@ import (
 
 	"callsvc/api/postgres/pgtest"
 	"callsvc/api/record"
+	"callsvc/ari"
 	"callsvc/ari/aritest"
 	"callsvc/routing/prompt"
 )
@@ -158,4 +159,26 @@ func TestS1DatabaseDownCallHandledRecordReplayed(t *testing.T) {
 		t.Fatalf("call = rings %d outcome %q ended %v", c.RingsToAnswer, c.Outcome, c.EndedAt)
 	}
 	inOrder(t, "timeline", types(evs), "arrived", "ringing", "answered", "greeted", "menu_choice", "routed", "callback_promised", "anything_else", "ended", "outcome")
+}
+
+// A caller who hangs up while the event socket is down is not left as a
+// call in progress forever: after the reconnect the engine checks its calls
+// against Asterisk and closes the lost one.
+func TestHangupMissedDuringSocketLossIsResynced(t *testing.T) {
+	t.Parallel()
+	sc := newScenario(t, scenarioOptions{})
+	states := sc.client.WatchState(sc.ctx)
+	caller := sc.dial("+8613800138000")
+	sc.hear(caller, zhm(prompt.KeyMenuOrder))
+	sc.srv.DropWebSockets()
+	for st := range states {
+		if st.State == ari.StateDisconnected {
+			break
+		}
+	}
+	caller.Hangup(sc.ctx) // Asterisk cannot tell us: the socket is down
+	c, evs := sc.done()
+	if !hasType(evs, "channel_lost") || c.EndedAt == nil || c.Outcome != record.OutcomeFailed {
+		t.Fatalf("outcome %q ended %v timeline %v", c.Outcome, c.EndedAt, types(evs))
+	}
 }

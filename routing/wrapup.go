@@ -84,7 +84,7 @@ func (c *call) finish(endedBy string) {
 		c.e.mu.Unlock()
 	}()
 	c.hangupAgent()
-	if endedBy == "system" {
+	if endedBy == "system" && !c.lost.Load() {
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		if err := c.e.cfg.Control.Hangup(ctx, c.leg, "normal"); err != nil {
 			c.log("warn", "hangup", "error", err.Error())
