@@ -137,6 +137,9 @@ func (s *Store) prepareCalls(in []record.Call, now time.Time) ([]record.Call, er
 		seen[c.ID] = len(out)
 		out = append(out, c)
 	}
+	// One lock order for every writer: two batches sharing calls cannot
+	// deadlock.
+	slices.SortFunc(out, func(a, b record.Call) int { return strings.Compare(a.ID, b.ID) })
 	return out, nil
 }
 
@@ -221,13 +224,19 @@ func (s *Store) AppendEvents(ctx context.Context, events []record.Event) (int, e
 	if len(events) == 0 {
 		return 0, nil
 	}
-	n := len(events)
-	id, callID, typ, staff, data := make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n)
-	at := make([]time.Time, n)
 	for i, e := range events {
 		if err := validateEvent(e); err != nil {
 			return 0, fmt.Errorf("append events: %w", invalid("events[%d]: %s", i, err))
 		}
+	}
+	// Sorted by id, as calls are, so concurrent batches wait on each other's
+	// new keys in one order and never deadlock.
+	events = slices.Clone(events)
+	slices.SortFunc(events, func(a, b record.Event) int { return strings.Compare(a.ID, b.ID) })
+	n := len(events)
+	id, callID, typ, staff, data := make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n)
+	at := make([]time.Time, n)
+	for i, e := range events {
 		id[i], callID[i], at[i], typ[i], staff[i] = e.ID, e.CallID, e.At, e.Type, e.StaffID
 		data[i] = "{}"
 		if len(e.Data) > 0 {

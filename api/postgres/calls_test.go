@@ -2,10 +2,13 @@ package postgres_test
 
 import (
 	"encoding/json"
+	"fmt"
+	"slices"
 	"testing"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/jackc/pgx/v5"
 
 	"callsvc/api/postgres/pgtest"
 	"callsvc/api/record"
@@ -253,5 +256,107 @@ func TestUpsertCallsKeepsEachStaffMemberOnce(t *testing.T) {
 	}
 	if d := cmp.Diff([]string{"s2", "s1"}, got.StaffIDs); d != "" {
 		t.Errorf("staff_ids (-want +got):\n%s", d)
+	}
+}
+
+// TestConcurrentWritersOfOneCallEndNewest races two writers of the same call
+// with different staff: whatever the interleaving, the newer version wins
+// and call_staff matches it exactly.
+func TestConcurrentWritersOfOneCallEndNewest(t *testing.T) {
+	t.Parallel()
+	st := pgtest.NewStore(t)
+	ctx := testCtx(t)
+	for round := range 20 {
+		id := fmt.Sprintf("race-%02d", round)
+		older := record.Call{ID: id, ArrivedAt: t0, UpdatedAt: t0.Add(time.Second), StaffIDs: []string{"a", "x"}}
+		newer := record.Call{ID: id, ArrivedAt: t0, UpdatedAt: t0.Add(2 * time.Second), StaffIDs: []string{"b"}}
+		if round%2 == 0 { // half the rounds start from a stored version with other staff
+			seed := record.Call{ID: id, ArrivedAt: t0, UpdatedAt: t0, StaffIDs: []string{"c"}}
+			if err := st.UpsertCalls(ctx, []record.Call{seed}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		start := make(chan struct{})
+		errs := make(chan error, 2)
+		for _, c := range []record.Call{older, newer} {
+			go func() {
+				<-start
+				errs <- st.UpsertCalls(ctx, []record.Call{c})
+			}()
+		}
+		close(start)
+		for range 2 {
+			if err := <-errs; err != nil {
+				t.Fatal(err)
+			}
+		}
+		got, _, err := st.GetCall(ctx, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if d := cmp.Diff([]string{"b"}, got.StaffIDs); d != "" {
+			t.Fatalf("round %d: staff (-want +got):\n%s", round, d)
+		}
+		rows, err := st.Pool().Query(ctx, `SELECT staff_id FROM call_staff WHERE call_id = $1 ORDER BY 1`, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		pairs, err := pgx.CollectRows(rows, pgx.RowTo[string])
+		if err != nil {
+			t.Fatal(err)
+		}
+		if d := cmp.Diff([]string{"b"}, pairs); d != "" {
+			t.Fatalf("round %d: call_staff (-want +got):\n%s", round, d)
+		}
+	}
+}
+
+// TestOverlappingBatchesInOppositeOrderDoNotDeadlock writes the same calls
+// and events from two writers, one in reverse order: the store orders each
+// batch, so neither waits on the other in a cycle (40P01).
+func TestOverlappingBatchesInOppositeOrderDoNotDeadlock(t *testing.T) {
+	t.Parallel()
+	st := pgtest.NewStore(t)
+	ctx := testCtx(t)
+	for round := range 5 {
+		calls, events := writeBatch(round, 200)
+		for i := range calls {
+			calls[i].StaffIDs = []string{"s1", fmt.Sprint("s", i%7)}
+		}
+		rcalls, revents := slices.Clone(calls), slices.Clone(events)
+		slices.Reverse(rcalls)
+		slices.Reverse(revents)
+		for i := range rcalls {
+			rcalls[i].UpdatedAt = rcalls[i].UpdatedAt.Add(time.Second)
+		}
+		start := make(chan struct{})
+		errs := make(chan error, 2)
+		for _, b := range []struct {
+			c []record.Call
+			e []record.Event
+		}{{calls, events}, {rcalls, revents}} {
+			go func() {
+				<-start
+				if err := st.UpsertCalls(ctx, b.c); err != nil {
+					errs <- err
+					return
+				}
+				_, err := st.AppendEvents(ctx, b.e)
+				errs <- err
+			}()
+		}
+		close(start)
+		for range 2 {
+			if err := <-errs; err != nil {
+				t.Fatalf("round %d: %v", round, err)
+			}
+		}
+	}
+	var calls, events int
+	if err := st.Pool().QueryRow(ctx, `SELECT (SELECT count(*) FROM calls), (SELECT count(*) FROM call_events)`).Scan(&calls, &events); err != nil {
+		t.Fatal(err)
+	}
+	if calls != 1000 || events != 5000 {
+		t.Errorf("stored %d calls, %d events; want 1000, 5000", calls, events)
 	}
 }
