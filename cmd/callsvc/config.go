@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"callsvc/routing/calendar"
 )
 
 // config is the one configuration struct: defaults here, environment first,
@@ -29,6 +31,9 @@ type config struct {
 	Timezone    string // TIMEZONE: IANA name
 	Location    *time.Location
 	SpoolDir    string // SPOOL_DIR: records spooled while the store is down
+	Hours       string // BUSINESS_HOURS: the desk's hours on working days, "09:00-18:00"
+	Holidays    string // HOLIDAYS: calendars for greetings and working days: cn, us, ca (comma-separated)
+	CompanyDays string // COMPANY_DAYS: "2026-03-18=Founding day;2026-08-14=Stocktaking=off"
 	LogFormat   string // LOG_FORMAT: json or console (default: console on a terminal)
 	LogLevel    string // LOG_LEVEL
 }
@@ -46,6 +51,8 @@ func defaultConfig() config {
 		AnswerRing:     1,
 		Timezone:       "Asia/Shanghai",
 		SpoolDir:       "var/spool",
+		Hours:          "09:00-18:00",
+		Holidays:       "cn",
 		LogLevel:       "info",
 	}
 }
@@ -71,6 +78,9 @@ func loadConfig(getenv func(string) string) (config, error) {
 	str("RING_CADENCE", &c.RingCadence)
 	str("TIMEZONE", &c.Timezone)
 	str("SPOOL_DIR", &c.SpoolDir)
+	str("BUSINESS_HOURS", &c.Hours)
+	str("HOLIDAYS", &c.Holidays)
+	str("COMPANY_DAYS", &c.CompanyDays)
 	str("LOG_FORMAT", &c.LogFormat)
 	str("LOG_LEVEL", &c.LogLevel)
 	if v := strings.TrimSpace(getenv("ANSWER_RING")); v != "" {
@@ -109,12 +119,42 @@ func (c *config) validate() error {
 		return fmt.Errorf("TIMEZONE=%q: %w", c.Timezone, err)
 	}
 	c.Location = loc
+	if _, _, err := calendar.ParseHours(c.Hours); err != nil {
+		return fmt.Errorf("BUSINESS_HOURS=%q: %w", c.Hours, err)
+	}
+	if _, err := c.calendar(); err != nil {
+		return err
+	}
 	if c.DatabaseURL != "" {
 		if _, err := url.Parse(c.DatabaseURL); err != nil && !strings.Contains(c.DatabaseURL, "=") {
 			return fmt.Errorf("DATABASE_URL: %w", err)
 		}
 	}
 	return nil
+}
+
+// calendar combines the configured holiday calendars and company days.
+func (c config) calendar() (calendar.Calendar, error) {
+	var cals []calendar.Calendar
+	for _, name := range strings.Split(c.Holidays, ",") {
+		switch strings.ToLower(strings.TrimSpace(name)) {
+		case "cn":
+			cals = append(cals, calendar.China())
+		case "us":
+			cals = append(cals, calendar.UnitedStates())
+		case "ca":
+			cals = append(cals, calendar.Canada())
+		case "", "none":
+		default:
+			return nil, fmt.Errorf("HOLIDAYS=%q: want a list of cn, us, ca", c.Holidays)
+		}
+	}
+	days, err := calendar.ParseCompanyDays(c.CompanyDays)
+	if err != nil {
+		return nil, fmt.Errorf("COMPANY_DAYS: %w", err)
+	}
+	cals = append(cals, calendar.Company(days))
+	return calendar.Combine(cals...), nil
 }
 
 // masked lists the settings for the start-up log with secrets hidden.
@@ -133,6 +173,9 @@ func (c config) masked() map[string]string {
 		"ANSWER_RING":     strconv.Itoa(c.AnswerRing),
 		"TIMEZONE":        c.Timezone,
 		"SPOOL_DIR":       c.SpoolDir,
+		"BUSINESS_HOURS":  c.Hours,
+		"HOLIDAYS":        c.Holidays,
+		"COMPANY_DAYS":    c.CompanyDays,
 	}
 }
 

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"callsvc/api/postgres/pgtest"
+	"callsvc/ari/aritest"
 )
 
 func TestMain(m *testing.M) { pgtest.Main(m) }
@@ -99,7 +100,10 @@ func TestTokenThenServe(t *testing.T) {
 	// The private cluster trusts local connections, so a password in the
 	// URL is accepted and ignored: it lets the test check that it is masked.
 	dsn := strings.Replace(pgtest.NewDB(t), "postgres@", "postgres:s3cret-pw@", 1)
-	getenv := env("DATABASE_URL", dsn, "HTTP_ADDR", "127.0.0.1:0", "LOG_FORMAT", "json")
+	pbx := aritest.NewServer(aritest.Options{Username: "callsvc", Password: "ari-pw", Speed: 20})
+	defer pbx.Close()
+	getenv := env("DATABASE_URL", dsn, "HTTP_ADDR", "127.0.0.1:0", "LOG_FORMAT", "json",
+		"ARI_URL", pbx.URL(), "ARI_USERNAME", "callsvc", "ARI_PASSWORD", "ari-pw", "SPOOL_DIR", t.TempDir())
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 
@@ -123,16 +127,47 @@ func TestTokenThenServe(t *testing.T) {
 	base := waitListening(t, pr)
 	go io.Copy(io.Discard, pr)
 
-	req, _ := http.NewRequestWithContext(ctx, "GET", base+"/v1/calls", nil)
-	req.Header.Set("Authorization", "Bearer "+token)
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
+	// A caller rings in, hears the greeting and hangs up: the call is in
+	// the log that the supervisor reads.
+	caller := pbx.Dial(ctx, aritest.CallerOptions{From: "+8613800138000", To: "100", Args: []string{"inbound"}})
+	if err := caller.WaitHeard(ctx, "sound:callsvc/zh/menu_order"); err != nil {
+		t.Fatalf("caller never heard the menu: %v (heard %v)", err, caller.Heard())
+	}
+	if err := caller.Hangup(ctx); err != nil {
 		t.Fatal(err)
 	}
-	body, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	if resp.StatusCode != 200 || !strings.Contains(string(body), `"calls"`) {
-		t.Fatalf("GET /v1/calls = %d %s", resp.StatusCode, body)
+	var page struct {
+		Calls []struct {
+			CallerNumber string `json:"caller_number"`
+			Outcome      string `json:"outcome"`
+		} `json:"calls"`
+	}
+	for {
+		req, _ := http.NewRequestWithContext(ctx, "GET", base+"/v1/calls", nil)
+		req.Header.Set("Authorization", "Bearer "+token)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != 200 {
+			t.Fatalf("GET /v1/calls = %d %s", resp.StatusCode, body)
+		}
+		if err := json.Unmarshal(body, &page); err != nil {
+			t.Fatal(err)
+		}
+		if len(page.Calls) == 1 && page.Calls[0].Outcome != "in_progress" && page.Calls[0].Outcome != "" {
+			break
+		}
+		select {
+		case <-ctx.Done():
+			t.Fatalf("the call never reached the log closed: %s", body)
+		case <-time.After(50 * time.Millisecond): // polling the API, not sleeping for a result
+		}
+	}
+	if got := page.Calls[0]; got.CallerNumber != "+8613800138000" || got.Outcome != "caller_hung_up" {
+		t.Errorf("logged call = %+v, want the caller's number and outcome caller_hung_up", got)
 	}
 	if strings.Contains(dsn, "s3cret-pw") && strings.Contains(logs.String(), "s3cret-pw") {
 		t.Errorf("the start-up log prints the database password")

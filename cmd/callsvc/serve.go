@@ -14,6 +14,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"callsvc/api"
+	"callsvc/ari"
 )
 
 // runServe runs the API (and, with the engine wired, the call engine)
@@ -35,11 +36,47 @@ func runServe(ctx context.Context, cfg config, args []string, stdout, stderr io.
 	}
 	defer stop()
 
+	ariCfg, err := ari.FromEnv(getenvFrom(cfg))
+	if err != nil {
+		return err
+	}
+	ariCfg.Logger = &log
+	client, err := ari.Connect(ctx, ariCfg)
+	if err != nil {
+		return fmt.Errorf("connect to Asterisk (check ARI_URL and the ARI credentials): %w", err)
+	}
+	defer client.Close()
+	eng, err := startEngine(ctx, cfg, client, st, log)
+	if err != nil {
+		return err
+	}
+	defer eng.stop()
+	log.Info().Strs("nodes", client.Nodes()).Msg("taking calls")
+
 	ln, err := net.Listen("tcp", cfg.HTTPAddr)
 	if err != nil {
 		return fmt.Errorf("listen %s: %w", cfg.HTTPAddr, err)
 	}
 	return serveAPI(ctx, cfg, st, ln, log)
+}
+
+// getenvFrom gives the ARI client the ARI settings as configured.
+func getenvFrom(cfg config) func(string) string {
+	return func(name string) string {
+		switch name {
+		case "ARI_URL":
+			return cfg.ARIURL
+		case "ARI_WSURL":
+			return cfg.ARIWSURL
+		case "ARI_USERNAME":
+			return cfg.ARIUsername
+		case "ARI_PASSWORD":
+			return cfg.ARIPassword
+		case "ARI_APPLICATION":
+			return cfg.ARIApplication
+		}
+		return ""
+	}
 }
 
 func logConfig(log zerolog.Logger, cfg config) {
