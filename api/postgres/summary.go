@@ -41,37 +41,45 @@ func (s *Store) Summary(ctx context.Context, q record.SummaryQuery) ([]record.Su
 			return nil, fmt.Errorf("summary: %w", invalid("time zone: give a named zone, not Local"))
 		}
 	}
-	var source, key string
+	// key groups the rows; label formats a group's key once, after grouping
+	// (formatting each of a year's calls dominated the report's time).
+	var source, key, label string
 	switch q.By {
 	case record.ByDay:
-		source, key = "calls c", `to_char(date_trunc('day', c.arrived_at AT TIME ZONE $3), 'YYYY-MM-DD')`
+		source, key, label = "calls c", `date_trunc('day', c.arrived_at AT TIME ZONE $3)`, `to_char(g.key, 'YYYY-MM-DD')`
 	case record.ByWeek:
-		source, key = "calls c", `to_char(date_trunc('week', c.arrived_at AT TIME ZONE $3), 'YYYY-MM-DD')`
+		source, key, label = "calls c", `date_trunc('week', c.arrived_at AT TIME ZONE $3)`, `to_char(g.key, 'YYYY-MM-DD')`
 	case record.ByMonth:
-		source, key = "calls c", `to_char(date_trunc('month', c.arrived_at AT TIME ZONE $3), 'YYYY-MM')`
+		source, key, label = "calls c", `date_trunc('month', c.arrived_at AT TIME ZONE $3)`, `to_char(g.key, 'YYYY-MM')`
 	case record.ByStaff:
-		source, key = "calls c CROSS JOIN LATERAL unnest(c.staff_ids) AS g(staff_id)", "g.staff_id"
+		source, key, label = "calls c CROSS JOIN LATERAL unnest(c.staff_ids) AS s(staff_id)", "s.staff_id", "g.key"
 	case record.ByIntent:
-		source, key = "calls c", "c.intent"
+		source, key, label = "calls c", "c.intent", "g.key"
 	default:
 		return nil, fmt.Errorf("summary: %w", invalid("by: must be day, week, month, staff or intent"))
 	}
 	// The zone is also checked once in WHERE, so an unknown one is an error
 	// (22023 -> EInvalid) even when no row is in range or it goes unused.
 	sql := `
-SELECT ` + key + ` AS key,
-	count(*),
-	count(*) FILTER (WHERE c.answered_at IS NOT NULL),
-	count(*) FILTER (WHERE c.answered_at IS NOT NULL AND c.rings_to_answer <= 3),
-	coalesce(avg(c.answer_ms) FILTER (WHERE c.answered_at IS NOT NULL), 0)::float8,
-	coalesce(percentile_cont(0.9) WITHIN GROUP (ORDER BY c.answer_ms) FILTER (WHERE c.answered_at IS NOT NULL), 0)::float8,
-	count(*) FILTER (WHERE c.answered_at IS NULL AND c.ended_at IS NOT NULL),
-	count(*) FILTER (WHERE c.transferred),
-	count(*) FILTER (WHERE c.message_taken),
-	coalesce(avg(c.talk_seconds) FILTER (WHERE c.answered_at IS NOT NULL), 0)::float8
-FROM ` + source + `
-WHERE c.arrived_at >= $1 AND c.arrived_at < $2 AND (now() AT TIME ZONE $3::text) IS NOT NULL
-GROUP BY 1 ORDER BY 1`
+SELECT ` + label + `, g.offered, g.answered, g.within3, g.avg_answer, g.p90_answer,
+	g.abandoned, g.transferred, g.messages, g.avg_talk
+FROM (
+	SELECT ` + key + ` AS key,
+		count(*) AS offered,
+		count(*) FILTER (WHERE c.answered_at IS NOT NULL) AS answered,
+		count(*) FILTER (WHERE c.answered_at IS NOT NULL AND c.rings_to_answer <= 3) AS within3,
+		coalesce(avg(c.answer_ms) FILTER (WHERE c.answered_at IS NOT NULL), 0)::float8 AS avg_answer,
+		coalesce(percentile_cont(0.9) WITHIN GROUP (ORDER BY c.answer_ms)
+			FILTER (WHERE c.answered_at IS NOT NULL), 0)::float8 AS p90_answer,
+		count(*) FILTER (WHERE c.answered_at IS NULL AND c.ended_at IS NOT NULL) AS abandoned,
+		count(*) FILTER (WHERE c.transferred) AS transferred,
+		count(*) FILTER (WHERE c.message_taken) AS messages,
+		coalesce(avg(c.talk_seconds) FILTER (WHERE c.answered_at IS NOT NULL), 0)::float8 AS avg_talk
+	FROM ` + source + `
+	WHERE c.arrived_at >= $1 AND c.arrived_at < $2 AND (now() AT TIME ZONE $3::text) IS NOT NULL
+	GROUP BY 1
+) g
+ORDER BY g.key`
 	rows, err := s.pool.Query(ctx, sql, q.From, q.To, tz)
 	if err != nil {
 		return nil, fmt.Errorf("summary: %w", translate(err))
