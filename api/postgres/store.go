@@ -10,9 +10,6 @@ import (
 	"callsvc/api/record"
 )
 
-// Store satisfies api.Store; the check lives in the tests (store_test.go),
-// so this package builds while the API package is being changed.
-
 // Options tune Open. The zero value connects with pgx's pool defaults and
 // does not migrate.
 type Options struct {
@@ -27,7 +24,9 @@ type Options struct {
 	Tracer pgx.QueryTracer
 }
 
-// Store implements api.Store on a pgx connection pool.
+// Store implements api.Store on a pgx connection pool. The compile-time
+// check lives in store_test.go, so this package does not import the API
+// package and builds while that one is being changed.
 type Store struct {
 	pool *pgxpool.Pool
 	cc   string

@@ -10,10 +10,13 @@ import (
 	"testing"
 	"time"
 
+	"callsvc/api"
 	"callsvc/api/postgres"
 	"callsvc/api/postgres/pgtest"
 	"callsvc/api/record"
 )
+
+var _ api.Store = (*postgres.Store)(nil)
 
 // testCtx is a context that ends with the test, bounded so a hung query
 // fails the test instead of the whole binary.
