@@ -73,6 +73,10 @@ var (
 	callReader = []string{record.RoleAgent, record.RoleSupervisor}
 	dirReader  = []string{record.RoleService, record.RoleSupervisor}
 	supervisor = []string{record.RoleSupervisor}
+	// An agent sets and reads their own presence (checked in the handler);
+	// the engine reads anyone's, to route.
+	presenceSetter = []string{record.RoleAgent, record.RoleSupervisor}
+	presenceReader = []string{record.RoleService, record.RoleAgent, record.RoleSupervisor}
 )
 
 func (h *Handler) routes() []route {
@@ -93,6 +97,15 @@ func (h *Handler) routes() []route {
 		{http.MethodGet, "/staff", dirReader, h.listStaff},
 		{http.MethodGet, "/staff/{id}", dirReader, h.getStaff},
 		{http.MethodPut, "/staff/{id}", supervisor, h.updateStaff},
+		{http.MethodPut, "/staff/{id}/presence", presenceSetter, h.setPresence},
+		{http.MethodGet, "/staff/{id}/presence", presenceReader, h.getPresence},
+		{http.MethodGet, "/presence", dirReader, h.listPresence},
+		{http.MethodPut, "/messages/{id}", writers, h.putMessage},
+		{http.MethodPut, "/messages/{id}/audio", writers, h.putMessageAudio},
+		{http.MethodGet, "/messages", callReader, h.listMessages},
+		{http.MethodGet, "/messages/{id}", callReader, h.getMessage},
+		{http.MethodGet, "/messages/{id}/audio", callReader, h.getMessageAudio},
+		{http.MethodPost, "/messages/{id}/handled", callReader, h.handleMessage},
 	}
 }
 

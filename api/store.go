@@ -37,4 +37,8 @@ type Store interface {
 	// API tokens, stored hashed.
 	CreateToken(ctx context.Context, t record.Token) (record.Token, error)
 	TokenByHash(ctx context.Context, hash []byte) (record.Token, error)
+
+	// Presence (S16–S19) and messages taken for people who were away.
+	PresenceStore
+	MessageStore
 }
