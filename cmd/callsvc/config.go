@@ -34,8 +34,11 @@ type config struct {
 	Hours       string // BUSINESS_HOURS: the desk's hours on working days, "09:00-18:00"
 	Holidays    string // HOLIDAYS: calendars for greetings and working days: cn, us, ca (comma-separated)
 	CompanyDays string // COMPANY_DAYS: "2026-03-18=Founding day;2026-08-14=Stocktaking=off"
-	LogFormat   string // LOG_FORMAT: json or console (default: console on a terminal)
-	LogLevel    string // LOG_LEVEL
+	// alwaysOpen keeps the desk open around the clock (the demo's setting,
+	// so it shows the same flow whenever it is run); no environment name.
+	alwaysOpen bool
+	LogFormat  string // LOG_FORMAT: json or console (default: console on a terminal)
+	LogLevel   string // LOG_LEVEL
 }
 
 func defaultConfig() config {

@@ -49,17 +49,21 @@ func startEngine(ctx context.Context, cfg config, client *ari.Client, st *postgr
 	if err != nil {
 		return nil, err
 	}
+	router := routing.Router{
+		Hours: &calendar.Hours{Calendar: cal, Location: cfg.Location, Open: open, Close: closing},
+	}
+	if cfg.alwaysOpen {
+		router.Hours = nil // the zero Router is always open
+	}
 	eng, err := routing.NewEngine(routing.Config{
 		Control:   arictl.New(client, arictl.Options{}),
 		Sink:      w,
 		Directory: st,
-		Router: routing.Router{
-			Hours: &calendar.Hours{Calendar: cal, Location: cfg.Location, Open: open, Close: closing},
-		},
-		Greeter:  routing.Greeter{Location: cfg.Location, Calendar: cal, TimeOfDay: true, Catalogue: prompt.Standard(cfg.CompanyName)},
-		Answer:   policy,
-		Language: lang,
-		Log:      logf,
+		Router:    router,
+		Greeter:   routing.Greeter{Location: cfg.Location, Calendar: cal, TimeOfDay: true, Catalogue: prompt.Standard(cfg.CompanyName)},
+		Answer:    policy,
+		Language:  lang,
+		Log:       logf,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("engine: %w", err)
