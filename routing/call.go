@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -42,6 +43,14 @@ type call struct {
 	greeted bool
 	lost    atomic.Bool // set by Engine.Resync: the channel is gone
 	matters int
+
+	// The context that travels with the call (S11).
+	path       []string // intents chosen at the menu, in order
+	reasonClip string   // the last recording the caller left
+	chain      []string // people who took the call, in order
+	attempts   int      // people rung so far
+	notesMu    sync.Mutex
+	notes      []string // typed by agents (Engine.AddNote, another goroutine)
 }
 
 type agentLeg struct {

@@ -39,6 +39,19 @@ type Config struct {
 	// The answer itself never waits for it (S1).
 	GreetWait  time.Duration
 	MaxMatters int // S8 loops ("anything else?" -> yes) per call; default 3
+
+	// MaxAttempts is how many people one transfer rings before the caller
+	// is offered something else (S15); default 3.
+	MaxAttempts int
+	// Reserver holds people across engines sharing a database; nil: this
+	// engine's own view only.
+	Reserver Reserver
+	// ReserveLease bounds a shared reservation (renewed while the person
+	// talks); default 15 min.
+	ReserveLease time.Duration
+	// Screen receives screen-pop events for the people a call reaches;
+	// nil: none are sent.
+	Screen ScreenSink
 }
 
 // Hooks are the seams for what later issues add (presence, retries,
@@ -118,6 +131,12 @@ func NewEngine(cfg Config) (*Engine, error) {
 	if cfg.MaxMatters <= 0 {
 		cfg.MaxMatters = 3
 	}
+	if cfg.MaxAttempts <= 0 {
+		cfg.MaxAttempts = 3
+	}
+	if cfg.ReserveLease <= 0 {
+		cfg.ReserveLease = 15 * time.Minute
+	}
 	root, stop := context.WithCancel(context.Background())
 	return &Engine{cfg: cfg, root: root, stop: stop,
 		busy: map[string]string{}, idle: map[string]time.Time{}, calls: map[string]*call{}}, nil
@@ -194,28 +213,9 @@ func (e *Engine) Close() {
 	e.wg.Wait()
 }
 
-// reserve marks s busy with callID; false if someone else holds them.
-func (e *Engine) reserve(staffID, callID string) bool {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	if _, ok := e.busy[staffID]; ok {
-		return false
-	}
-	e.busy[staffID] = callID
-	return true
-}
-
-// release frees s at now (their idle time starts).
-func (e *Engine) release(staffID string, now time.Time) {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	delete(e.busy, staffID)
-	e.idle[staffID] = now
-}
-
 // candidates gives the directory's people with the engine's view of who is
 // on a call and for how long each has been idle.
-func (e *Engine) candidates(ctx context.Context, staff []record.Staff) []Candidate {
+func (e *Engine) candidates(ctx context.Context, staff []record.Staff, taken map[string]bool) []Candidate {
 	out := make([]Candidate, 0, len(staff))
 	for _, s := range staff {
 		avail := s.Active
@@ -228,6 +228,7 @@ func (e *Engine) candidates(ctx context.Context, staff []record.Staff) []Candida
 	defer e.mu.Unlock()
 	for i := range out {
 		_, out[i].Busy = e.busy[out[i].Staff.ID]
+		out[i].Busy = out[i].Busy || taken[out[i].Staff.ID]
 		out[i].IdleSince = e.idle[out[i].Staff.ID] // zero (never rung) is idle longest
 	}
 	return out

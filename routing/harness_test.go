@@ -112,6 +112,9 @@ type scenarioOptions struct {
 	notifier   routing.Notifier
 	noDir      bool
 	speed      float64 // default speed
+	reserver   routing.Reserver
+	screen     routing.ScreenSink
+	srv        *aritest.Server // default a new stand-in
 }
 
 func newScenario(t *testing.T, o scenarioOptions) *scenario {
@@ -128,8 +131,11 @@ func newScenario(t *testing.T, o scenarioOptions) *scenario {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	t.Cleanup(cancel)
 	sc := &scenario{t: t, ctx: ctx, clock: simClock{base: o.at, start: time.Now(), speed: o.speed}, log: newTestLog(t)}
-	sc.srv = aritest.NewServer(aritest.Options{Speed: o.speed, Now: sc.clock.Now})
-	t.Cleanup(sc.srv.Close)
+	sc.srv = o.srv
+	if sc.srv == nil {
+		sc.srv = aritest.NewServer(aritest.Options{Speed: o.speed, Now: sc.clock.Now})
+		t.Cleanup(sc.srv.Close)
+	}
 
 	client, err := ari.Connect(ctx, ari.Config{Nodes: []ari.NodeConfig{{URL: sc.srv.URL(), WSURL: sc.srv.WSURL()}},
 		Username: "callsvc", Password: "callsvc"})
@@ -178,6 +184,8 @@ func newScenario(t *testing.T, o scenarioOptions) *scenario {
 		After:     sc.clock.After,
 		Log:       sc.log.log,
 		Hooks:     o.hooks,
+		Reserver:  o.reserver,
+		Screen:    o.screen,
 		GreetWait: 5 * time.Second,
 		// Real time (a context deadline): generous, so a loaded machine
 		// does not turn a lookup into a failure.

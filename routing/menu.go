@@ -84,6 +84,7 @@ func (c *call) choose(intent, digit, ext string, attempt int, fallback bool) {
 		data["fallback"] = true
 	}
 	c.event("menu_choice", "", data)
+	c.path = append(c.path, intent)
 	if c.rec.Intent == "" {
 		c.rec.Intent = intent
 	}

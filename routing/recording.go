@@ -57,6 +57,7 @@ func (c *call) takeRecording(intent string) error {
 }
 
 func (c *call) keepNote(intent, name string) {
+	c.reasonClip = name
 	line := fmt.Sprintf("%s recorded: %s", intent, name)
 	if c.rec.Notes == "" {
 		c.rec.Notes = line

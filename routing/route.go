@@ -3,6 +3,7 @@ package routing
 import (
 	"context"
 	"fmt"
+	"maps"
 
 	"callsvc/api/record"
 	"callsvc/routing/prompt"
@@ -35,7 +36,7 @@ func (c *call) handle(intent, ext string, fallback bool) error {
 		}
 		if _, err := c.play(false, c.media(prompt.KeyGeneralManagerNotice)); err != nil {
 			if d.Staff != nil {
-				c.e.release(d.Staff.ID, c.now())
+				c.e.release(d.Staff.ID, c.rec.ID, c.now())
 			}
 			return err
 		}
@@ -84,17 +85,36 @@ func (c *call) staff() []record.Staff {
 }
 
 // decide runs the router on the engine's view of who is free and reserves
-// the person chosen, so two calls never ring the same free person.
+// the person chosen, so two calls never ring the same free person. Someone
+// another engine holds is left out and the router asked again.
 func (e *Engine) decide(c *call, req RouteRequest, staff []record.Staff) Decision {
-	for range 5 {
-		req.Staff = e.candidates(c.ctx, staff)
+	taken := map[string]bool{}
+	for range 5 + len(staff) {
+		req.Staff = e.candidates(c.ctx, staff, taken)
 		d := e.cfg.Router.Decide(req)
-		if d.Staff == nil || e.reserve(d.Staff.ID, c.rec.ID) {
+		if d.Staff == nil || e.reserve(c.ctx, d.Staff.ID, c.rec.ID) {
 			return d
 		}
+		taken[d.Staff.ID] = true
 	}
 	req.Staff = nil
 	return e.cfg.Router.Decide(req)
+}
+
+// nextPerson chooses and reserves the next free person for a transfer
+// whose earlier targets (tried) did not take it: the same department
+// (longest idle, the caller's language preferred), or nil.
+func (e *Engine) nextPerson(c *call, dept string, tried map[string]bool) *record.Staff {
+	staff := c.staff()
+	taken := maps.Clone(tried)
+	for range 5 + len(staff) {
+		s := pick(e.candidates(c.ctx, staff, taken), dept, "", string(c.lang))
+		if s == nil || e.reserve(c.ctx, s.ID, c.rec.ID) {
+			return s
+		}
+		taken[s.ID] = true
+	}
+	return nil
 }
 
 // nobodyFree is the call's answer when no person can take it now. The
@@ -109,6 +129,11 @@ func (c *call) nobodyFree(d Decision, first prompt.Key) error {
 	c.event("callback_promised", "", map[string]any{"rule": d.Rule})
 	c.rec.Outcome = record.OutcomeCallbackRequested
 	c.save()
-	_, err := c.play(false, c.media(first), c.media(prompt.KeyCallbackPromise))
+	media := []string{c.media(prompt.KeyCallbackPromise)}
+	if first != "" {
+		// The transfer loop has already apologised once per failed attempt.
+		media = append([]string{c.media(first)}, media...)
+	}
+	_, err := c.play(false, media...)
 	return err
 }

@@ -58,6 +58,21 @@ const (
 	KeyAfterHours      Key = "after_hours"      // outside business hours
 	KeyHolidayShut     Key = "holiday_shut"     // closed for a holiday
 
+	// The whisper a person hears before the caller is put through to them
+	// (S11): who is calling and what they want, so the caller never
+	// repeats it. The caller does not hear it.
+	KeyWhisperIntro       Key = "whisper_intro"       // a call for you from
+	KeyWhisperVIP         Key = "whisper_vip"         // a VIP customer
+	KeyWhisperOrder       Key = "whisper_order"       // about an order or purchase
+	KeyWhisperComplaint   Key = "whisper_complaint"   // about a complaint
+	KeyWhisperSuggestion  Key = "whisper_suggestion"  // with a suggestion
+	KeyWhisperPerson      Key = "whisper_person"      // asked for you by extension
+	KeyWhisperDesk        Key = "whisper_desk"        // for the service desk
+	KeyWhisperManager     Key = "whisper_manager"     // asked for the general manager
+	KeyWhisperReason      Key = "whisper_reason"      // their reason, in their words:
+	KeyWhisperNotes       Key = "whisper_notes"       // colleagues' notes are on screen
+	KeyWhisperTransferred Key = "whisper_transferred" // passed on by a colleague
+
 	// Wrap-up (S8, S20).
 	KeyAnythingElse Key = "anything_else" // S8
 	KeyGoodbye      Key = "goodbye"
@@ -115,6 +130,18 @@ var standard = map[Key]texts{
 	KeyCallbackPromise: {"我們已經記下您的來電, 同事會盡快給您回電", "We have noted your call, and a colleague will call you back shortly."},
 	KeyAfterHours:      {"現在是非工作時間, 歡迎您在工作時間再來電", "We are closed at the moment. Please call again during business hours."},
 	KeyHolidayShut:     {"節假日期間我們暫停服務, 歡迎您在工作日再來電", "We are closed for the holiday. Please call again on a working day."},
+
+	KeyWhisperIntro:       {"轉接來電, 客戶", "A call for you from"},
+	KeyWhisperVIP:         {"貴賓客戶", "a VIP customer"},
+	KeyWhisperOrder:       {"查詢訂購", "about an order"},
+	KeyWhisperComplaint:   {"投訴", "with a complaint"},
+	KeyWhisperSuggestion:  {"提出建議", "with a suggestion"},
+	KeyWhisperPerson:      {"指名找您", "who asked for you"},
+	KeyWhisperDesk:        {"服務台來電", "for the service desk"},
+	KeyWhisperManager:     {"要求找總經理", "who asked for the general manager"},
+	KeyWhisperReason:      {"客戶留下的原因是", "In their words:"},
+	KeyWhisperNotes:       {"同事的備註請看螢幕", "Your colleagues' notes are on your screen."},
+	KeyWhisperTransferred: {"由同事轉來", "passed on by a colleague"},
 
 	KeyAnythingElse: {"請問還有其他可以幫您的嗎? 有請按1, 沒有請按2", "Is there anything else I can help you with? Press 1 for yes, 2 for no."},
 	KeyGoodbye:      {"再見", "Goodbye."},

@@ -1,0 +1,80 @@
+package routing
+
+import (
+	"context"
+	"strings"
+
+	"callsvc/api/record"
+)
+
+// ScreenSink receives screen-pop events for the people a call reaches
+// (offered as the phone rings, connected, ended, missed). It must not
+// block: the call does not wait for it. cmd hands it something that
+// persists them (api/postgres agent_events) for the API's SSE stream.
+type ScreenSink interface {
+	AgentEvent(e record.AgentEvent)
+}
+
+// context is the call's context now (S11), as it travels to the next leg.
+func (c *call) context() record.CallContext {
+	cc := record.CallContext{
+		CallID:       c.rec.ID,
+		CallerNumber: c.rec.CallerNumber,
+		CallerName:   c.rec.CallerName,
+		CustomerID:   c.rec.CustomerID,
+		Intent:       c.rec.Intent,
+		MenuPath:     append([]string(nil), c.path...),
+		ReasonClip:   c.reasonClip,
+		OwnerStaffID: c.rec.OwnerStaffID,
+		Chain:        append([]string(nil), c.chain...),
+		Attempts:     c.attempts,
+	}
+	if c.cust != nil {
+		cc.Company = c.cust.Company
+		cc.VIP = c.cust.VIP
+	}
+	c.notesMu.Lock()
+	cc.Notes = append([]string(nil), c.notes...)
+	c.notesMu.Unlock()
+	return cc
+}
+
+// pop sends a screen-pop event for staffID.
+func (c *call) pop(staffID, typ string, cc record.CallContext) {
+	if s := c.e.cfg.Screen; s != nil {
+		s.AgentEvent(record.AgentEvent{StaffID: staffID, CallID: c.rec.ID, Type: typ, At: c.now(), Context: cc})
+	}
+}
+
+// AddNote attaches a note typed by an agent to a live call: it travels
+// with the call to whoever takes it next (S11) and is on the timeline. A
+// call not live here is record.ENotFound.
+func (e *Engine) AddNote(ctx context.Context, callID, staffID, text string) error {
+	text = strings.Join(strings.Fields(text), " ")
+	if text == "" {
+		return record.Errorf(record.EInvalid, "a note needs text")
+	}
+	e.mu.Lock()
+	c := e.calls[callID]
+	e.mu.Unlock()
+	if c == nil {
+		return record.Errorf(record.ENotFound, "call %s is not live on this engine", callID)
+	}
+	c.notesMu.Lock()
+	c.notes = append(c.notes, text)
+	c.notesMu.Unlock()
+	c.event("note_added", staffID, map[string]any{"text": text})
+	return nil
+}
+
+// renew extends staffID's shared reservation for callID.
+func (e *Engine) renew(ctx context.Context, staffID, callID string) {
+	if e.cfg.Reserver == nil {
+		return
+	}
+	rctx, cancel := context.WithTimeout(ctx, e.cfg.LookupTimeout)
+	defer cancel()
+	if _, err := e.cfg.Reserver.Reserve(rctx, staffID, callID, e.cfg.ReserveLease); err != nil {
+		e.cfg.Log("warn", "renew shared reservation", map[string]any{"call_id": callID, "staff_id": staffID, "error": err.Error()})
+	}
+}
