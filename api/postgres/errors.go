@@ -42,6 +42,7 @@ var invalidMessages = map[string]string{
 	"call_events_data_check":            "event data: must be a JSON object",
 	"customer_numbers_number_check":     "numbers: must not be empty",
 	"customer_numbers_customer_id_fkey": "customer: no such customer",
+	"staff_reservations_staff_id_fkey":  "staff_id: no such staff member",
 }
 
 // translate turns a driver error into a *record.Error by SQLSTATE code and

@@ -1,0 +1,62 @@
+package postgres
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+
+	"callsvc/api/record"
+)
+
+// AppendAgentEvents stores screen-pop events in order and returns them with
+// the ids the store gave them (the SSE ids).
+func (s *Store) AppendAgentEvents(ctx context.Context, evs []record.AgentEvent) ([]record.AgentEvent, error) {
+	out := make([]record.AgentEvent, 0, len(evs))
+	for _, e := range evs {
+		if e.StaffID == "" || e.CallID == "" || e.Type == "" {
+			return out, fmt.Errorf("append agent events: %w", invalid("staff_id, call_id and type are required"))
+		}
+		ctxJSON, err := json.Marshal(e.Context)
+		if err != nil {
+			return out, fmt.Errorf("append agent events: encode context: %w", err)
+		}
+		if err := s.pool.QueryRow(ctx, `INSERT INTO agent_events (staff_id, call_id, type, at, context)
+			VALUES ($1, $2, $3, $4, $5) RETURNING id`, e.StaffID, e.CallID, e.Type, e.At.UTC(), ctxJSON).Scan(&e.ID); err != nil {
+			return out, fmt.Errorf("append agent events: %w", translate(err))
+		}
+		out = append(out, e)
+	}
+	return out, nil
+}
+
+// AgentEventsAfter returns up to limit of staffID's screen-pop events with
+// ids above after, oldest first (a reconnecting stream resumes from its
+// Last-Event-ID).
+func (s *Store) AgentEventsAfter(ctx context.Context, staffID string, after int64, limit int) ([]record.AgentEvent, error) {
+	if limit <= 0 || limit > 1000 {
+		limit = 1000
+	}
+	rows, err := s.pool.Query(ctx, `SELECT id, staff_id, call_id, type, at, context FROM agent_events
+		WHERE staff_id = $1 AND id > $2 ORDER BY id LIMIT $3`, staffID, after, limit)
+	if err != nil {
+		return nil, fmt.Errorf("agent events: %w", translate(err))
+	}
+	defer rows.Close()
+	var out []record.AgentEvent
+	for rows.Next() {
+		var e record.AgentEvent
+		var raw []byte
+		if err := rows.Scan(&e.ID, &e.StaffID, &e.CallID, &e.Type, &e.At, &raw); err != nil {
+			return nil, fmt.Errorf("agent events: %w", translate(err))
+		}
+		e.At = e.At.UTC()
+		if err := json.Unmarshal(raw, &e.Context); err != nil {
+			return nil, fmt.Errorf("agent events: decode context: %w", err)
+		}
+		out = append(out, e)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("agent events: %w", translate(err))
+	}
+	return out, nil
+}
