@@ -255,5 +255,7 @@ func (s *Server) routeTable() []route {
 		newRoute("endpoints/{tech}/{resource}", map[string]handler{"GET": getEndpoint}),
 		newRoute("deviceStates", map[string]handler{"GET": listDeviceStates}),
 		newRoute("deviceStates/{name}", map[string]handler{"GET": getDeviceState, "PUT": putDeviceState, "DELETE": deleteDeviceState}),
+		newRoute("sounds", map[string]handler{"GET": listSounds}),
+		newRoute("sounds/{id}", map[string]handler{"GET": getSound}),
 	}
 }
