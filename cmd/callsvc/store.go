@@ -28,7 +28,7 @@ func openStore(ctx context.Context, cfg config, log zerolog.Logger) (*postgres.S
 	logf := func(format string, args ...any) { log.Info().Msgf(format, args...) }
 	st, stop, err := postgres.OpenPrivate(ctx, dir, logf)
 	if err != nil {
-		return nil, nil, fmt.Errorf("private database: %w", err)
+		return nil, nil, err
 	}
 	return st, stop, nil
 }

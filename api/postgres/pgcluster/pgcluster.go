@@ -80,7 +80,12 @@ func Start(ctx context.Context, opts Options) (*Cluster, error) {
 		}
 		c.dir, c.ownsDir = d, true
 	} else {
-		if err := os.MkdirAll(opts.Dir, 0o700); err != nil {
+		// Parents stay traversable (0755): when we run as root, the
+		// server runs as another user that must reach the directory.
+		if err := os.MkdirAll(filepath.Dir(opts.Dir), 0o755); err != nil {
+			return nil, fmt.Errorf("pgcluster: make dir: %w", err)
+		}
+		if err := os.Mkdir(opts.Dir, 0o700); err != nil && !os.IsExist(err) {
 			return nil, fmt.Errorf("pgcluster: make dir: %w", err)
 		}
 		c.dir = opts.Dir

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -90,5 +91,34 @@ func TestStopOnExitStopsServerWhenProcessDies(t *testing.T) {
 			t.Fatalf("cluster directory %s still there: server not stopped after its process exited", dir)
 		case <-tick.C:
 		}
+	}
+}
+
+// TestStartInNewNestedDir starts a cluster in a directory whose parents do
+// not exist yet, as `callsvc serve` does with its default data directory:
+// when running as root, the server's own user must be able to reach it.
+func TestStartInNewNestedDir(t *testing.T) {
+	if os.Getenv("DATABASE_URL") != "" {
+		t.Skip("DATABASE_URL is set: the private cluster is not used")
+	}
+	base, err := os.MkdirTemp("", "pgcluster-nested-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer os.RemoveAll(base)
+	if err := os.Chmod(base, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	c, err := Start(ctx, Options{Dir: filepath.Join(base, "var", "pg")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Stop(); err != nil {
+		t.Fatal(err)
+	}
+	if st, err := os.Stat(filepath.Join(base, "var")); err != nil || st.Mode().Perm()&0o005 != 0o005 {
+		t.Errorf("parent dir %v %v: want it readable and traversable by others", st.Mode(), err)
 	}
 }
