@@ -36,6 +36,9 @@ func (w WorkingHours) Validate() (*time.Location, error) {
 	if w.TimeZone == "" {
 		return nil, Errorf(EInvalid, "working_hours.timezone: is required, such as Asia/Shanghai")
 	}
+	if len(w.TimeZone) > 64 {
+		return nil, Errorf(EInvalid, "working_hours.timezone: is longer than 64 bytes")
+	}
 	loc, err := time.LoadLocation(w.TimeZone)
 	if err != nil || strings.EqualFold(w.TimeZone, "local") {
 		return nil, Errorf(EInvalid, "working_hours.timezone: %q is not a known time zone", w.TimeZone)
