@@ -80,6 +80,13 @@ func Start(ctx context.Context, opts Options) (*Cluster, error) {
 		}
 		c.dir, c.ownsDir = d, true
 	} else {
+		// The server binaries run in another working directory: the
+		// paths handed to them must be absolute.
+		abs, err := filepath.Abs(opts.Dir)
+		if err != nil {
+			return nil, fmt.Errorf("pgcluster: dir: %w", err)
+		}
+		opts.Dir = abs
 		// Parents stay traversable (0755): when we run as root, the
 		// server runs as another user that must reach the directory.
 		if err := os.MkdirAll(filepath.Dir(opts.Dir), 0o755); err != nil {

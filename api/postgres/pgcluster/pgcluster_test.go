@@ -111,12 +111,17 @@ func TestStartInNewNestedDir(t *testing.T) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	c, err := Start(ctx, Options{Dir: filepath.Join(base, "var", "pg")})
+	// A relative directory, as the default CALLSVC_DATA_DIR is.
+	t.Chdir(base)
+	c, err := Start(ctx, Options{Dir: filepath.Join("var", "pg")})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if err := c.Stop(); err != nil {
 		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(base, "var", "pg", "data", "PG_VERSION")); err != nil {
+		t.Errorf("data directory not where asked: %v", err)
 	}
 	if st, err := os.Stat(filepath.Join(base, "var")); err != nil || st.Mode().Perm()&0o005 != 0o005 {
 		t.Errorf("parent dir %v %v: want it readable and traversable by others", st.Mode(), err)
