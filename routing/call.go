@@ -51,6 +51,11 @@ type call struct {
 	attempts   int      // people rung so far
 	notesMu    sync.Mutex
 	notes      []string // typed by agents (Engine.AddNote, another goroutine)
+
+	// Agent transfers (Engine.Transfer, feature codes).
+	reqs    chan *transferCmd
+	phase   string    // phaseTalk or phaseConsult when requests are taken
+	consult *agentLeg // the target of an attended transfer
 }
 
 type agentLeg struct {
@@ -72,7 +77,7 @@ func (e *Engine) newCall(a Arrival) *call {
 	ctx, cancel := context.WithCancel(e.root)
 	now := e.cfg.Now().UTC()
 	c := &call{e: e, leg: a.Leg, arr: a, ctx: ctx, cancel: cancel, lang: e.cfg.Language,
-		lookup: make(chan lookupResult, 1)}
+		lookup: make(chan lookupResult, 1), reqs: make(chan *transferCmd)}
 	c.rec = record.Call{
 		ID:           ulid.Make().String(),
 		Node:         a.Leg.Node,
@@ -137,9 +142,12 @@ func (c *call) next(d time.Duration) (Event, error) {
 		timeout = c.e.cfg.After(d)
 	}
 	for {
-		var agentEvents <-chan Event
+		var agentEvents, consultEvents <-chan Event
 		if c.agent != nil && !c.agent.ended {
 			agentEvents = c.agent.events
+		}
+		if c.consult != nil && !c.consult.ended {
+			consultEvents = c.consult.events
 		}
 		select {
 		case <-c.ctx.Done():
@@ -148,6 +156,12 @@ func (c *call) next(d time.Duration) (Event, error) {
 			return Event{}, errTimeout
 		case r := <-c.lookup:
 			c.tookLookup(r)
+		case cmd := <-c.reqs:
+			if c.phase == "" {
+				cmd.reply <- transferReply{err: record.Errorf(record.EConflict, "the call is not with a person now")}
+				continue
+			}
+			return Event{Kind: evRequest, cmd: cmd}, nil
 		case ev, ok := <-c.events:
 			if !ok {
 				return Event{}, c.closedErr()
@@ -161,14 +175,26 @@ func (c *call) next(d time.Duration) (Event, error) {
 				c.agent.ended = true
 				continue
 			}
-			if ev.Kind == EvEnd || ev.Kind == EvHangupRequest {
-				c.agent.ended = true
+			c.agent.saw(ev)
+			return ev, nil
+		case ev, ok := <-consultEvents:
+			if !ok {
+				c.consult.ended = true
+				continue
 			}
-			if ev.Kind == EvStart {
-				c.agent.up = true
-			}
+			c.consult.saw(ev)
 			return ev, nil
 		}
+	}
+}
+
+// saw updates a person's leg state from one of its events.
+func (a *agentLeg) saw(ev Event) {
+	if ev.Kind == EvEnd || ev.Kind == EvHangupRequest {
+		a.ended = true
+	}
+	if ev.Kind == EvStart {
+		a.up = true
 	}
 }
 

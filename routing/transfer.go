@@ -79,7 +79,8 @@ func (c *call) transfer(d Decision, from string) error {
 // leave. It returns why it failed ("" when they took the call and have
 // finished), or an error when the caller left. s is released on return.
 func (c *call) tryPerson(s record.Staff, from string) (string, error) {
-	defer c.e.release(s.ID, c.rec.ID, c.now())
+	cur := s // the person on the call; an attended transfer changes it
+	defer func() { c.e.release(cur.ID, c.rec.ID, c.now()) }()
 	c.attempts++
 	cc := c.context()
 	c.pop(s.ID, "offered", cc)
@@ -138,7 +139,7 @@ func (c *call) tryPerson(s record.Staff, from string) (string, error) {
 		}
 		return c.notAnswered(s, why)
 	}
-	defer c.destroyBridge(bridgeID)
+	defer func() { c.destroyBridge(bridgeID) }()
 	connectedAt := c.now()
 	c.rec.Outcome = record.OutcomeConnected
 	if c.rec.OwnerStaffID == "" {
@@ -154,13 +155,24 @@ func (c *call) tryPerson(s record.Staff, from string) (string, error) {
 	c.save()
 	c.pop(s.ID, "connected", c.context())
 
-	err = c.talk(s)
+	h, err := c.talk(&cur, &bridgeID, &connectedAt)
 	c.rec.TalkSeconds += int(c.now().Sub(connectedAt) / time.Second)
-	c.pop(s.ID, "ended", c.context())
+	c.pop(cur.ID, "ended", c.context())
 	if err != nil {
 		return "", err // the caller left: finish hangs the person's leg up
 	}
-	c.event("staff_left", s.ID, nil)
+	if h != nil {
+		// A blind transfer: the person leaves and the caller is passed on
+		// with the context (and the note) to the next one.
+		c.destroyBridge(bridgeID)
+		bridgeID = ""
+		c.hangupAgent()
+		c.event("staff_left", cur.ID, map[string]any{"transferred_to": h.d.Staff.ID})
+		c.save()
+		c.e.release(cur.ID, c.rec.ID, c.now())
+		return "", c.transfer(h.d, h.from)
+	}
+	c.event("staff_left", cur.ID, nil)
 	c.save()
 	return "", nil
 }
@@ -314,30 +326,13 @@ func (c *call) bridgeWith(s record.Staff) (bridgeID, why string, err error) {
 }
 
 func (c *call) destroyBridge(id string) {
+	if id == "" {
+		return
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	if err := c.e.cfg.Control.DestroyBridge(ctx, c.leg.Node, id); err != nil {
 		c.log("warn", "destroy bridge", "error", err.Error())
-	}
-}
-
-// talk waits while the caller and s talk, renewing s's shared reservation
-// so it does not lapse during a long call. It returns nil when s leaves,
-// an error when the caller does.
-func (c *call) talk(s record.Staff) error {
-	renew := c.e.cfg.ReserveLease / 3
-	for {
-		ev, err := c.next(renew)
-		if errors.Is(err, errTimeout) {
-			c.e.renew(c.ctx, s.ID, c.rec.ID)
-			continue
-		}
-		if err != nil {
-			return err
-		}
-		if c.fromAgent(ev) && c.agent.ended {
-			return nil
-		}
 	}
 }
 
@@ -393,10 +388,21 @@ func (c *call) agentGone() bool {
 // hangupAgent ends the person's leg if one is up or ringing.
 func (c *call) hangupAgent() {
 	a := c.agent
+	c.agent = nil
+	c.hangupLeg(a)
+}
+
+// hangupConsult ends an attended transfer's target leg, if any.
+func (c *call) hangupConsult() {
+	a := c.consult
+	c.consult = nil
+	c.hangupLeg(a)
+}
+
+func (c *call) hangupLeg(a *agentLeg) {
 	if a == nil {
 		return
 	}
-	c.agent = nil
 	if !a.ended {
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		if err := c.e.cfg.Control.Hangup(ctx, a.leg, "normal"); err != nil {

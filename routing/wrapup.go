@@ -84,6 +84,7 @@ func (c *call) finish(endedBy string) {
 		c.e.mu.Unlock()
 	}()
 	c.hangupAgent()
+	c.hangupConsult()
 	if endedBy == "system" && !c.lost.Load() {
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		if err := c.e.cfg.Control.Hangup(ctx, c.leg, "normal"); err != nil {
