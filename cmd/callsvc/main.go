@@ -47,6 +47,8 @@ Commands:
   token create --role ROLE --name NAME [--staff ID]
                              create an API token and print it once
   prompts build --out DIR    render the prompt catalogue to 8 kHz wav files
+  dialplan render --out DIR  write the Asterisk configuration from the staff directory
+  doctor                     check ARI, the application, sounds, database and phones
   bench [--rate N/s] [--duration D] [--concurrent N] [--hold D] [--db private|url|none]
                              load benchmark against the in-process stand-in Asterisk
 
@@ -76,6 +78,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return runToken(ctx, cfg, rest, stdout, stderr)
 	case "prompts":
 		return runPrompts(ctx, cfg, rest, stdout, stderr)
+	case "dialplan":
+		return runDialplan(ctx, cfg, getenv, rest, stdout, stderr)
+	case "doctor":
+		return runDoctor(ctx, cfg, rest, stdout, stderr)
 	case "bench":
 		return runBench(ctx, cfg, rest, stdout, stderr)
 	case "help", "-h", "--help":
