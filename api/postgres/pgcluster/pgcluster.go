@@ -56,6 +56,9 @@ type Cluster struct {
 	// closes it.
 	exitPipe *os.File
 	watcher  *exec.Cmd
+	// attached is set when another process (a running `callsvc serve`)
+	// already runs the server in this directory: we use it, never stop it.
+	attached bool
 }
 
 // ErrNoServer is returned when the PostgreSQL server binaries cannot be found.
@@ -122,6 +125,13 @@ func Start(ctx context.Context, opts Options) (*Cluster, error) {
 			}
 		}
 	}
+	// A server already running on this data directory (say `callsvc serve`,
+	// while an operator runs `callsvc token create`) is shared, not restarted.
+	if !c.ownsDir && c.run(ctx, "pg_ctl", "-D", c.dataDir, "status") == nil {
+		c.logf("pgcluster: using the server already running in %s", c.dir)
+		c.attached = true
+		return c, nil
+	}
 	serverOpts := fmt.Sprintf("-c listen_addresses='' -k %s -c max_connections=200", c.sockDir)
 	if !opts.Durable {
 		serverOpts += " -F -c synchronous_commit=off -c full_page_writes=off"
@@ -185,6 +195,9 @@ func (c *Cluster) Dir() string { return c.dir }
 
 // Stop shuts the server down fast and removes a temporary directory.
 func (c *Cluster) Stop() error {
+	if c.attached {
+		return nil // another process's server
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
 	c.logf("pgcluster: stopping server")

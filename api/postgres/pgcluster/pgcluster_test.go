@@ -117,6 +117,24 @@ func TestStartInNewNestedDir(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+
+	// A second start on the same directory while the server runs (an
+	// operator's `callsvc token create` beside `callsvc serve`) shares it,
+	// and its Stop leaves the server running for the first.
+	second, err := Start(ctx, Options{Dir: filepath.Join("var", "pg")})
+	if err != nil {
+		c.Stop()
+		t.Fatalf("second start on a running cluster: %v", err)
+	}
+	if err := second.Stop(); err != nil {
+		t.Fatal(err)
+	}
+	conn, err := pgx.Connect(ctx, c.DSN("postgres"))
+	if err != nil {
+		c.Stop()
+		t.Fatalf("server gone after the sharer stopped: %v", err)
+	}
+	conn.Close(ctx)
 	if err := c.Stop(); err != nil {
 		t.Fatal(err)
 	}
