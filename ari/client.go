@@ -129,10 +129,14 @@ func nodeID(info *AsteriskInfo, nc NodeConfig) string {
 
 func newTransport() *http.Transport {
 	return &http.Transport{
-		Proxy:                 http.ProxyFromEnvironment,
-		DialContext:           (&net.Dialer{Timeout: 5 * time.Second, KeepAlive: 30 * time.Second}).DialContext,
-		MaxIdleConns:          64,
-		MaxIdleConnsPerHost:   32, // many calls act at once on one node
+		Proxy:       http.ProxyFromEnvironment,
+		DialContext: (&net.Dialer{Timeout: 5 * time.Second, KeepAlive: 30 * time.Second}).DialContext,
+		// Many calls act at once on one node: a pool smaller than the
+		// requests in flight closes a connection after nearly every burst
+		// and dials a new one (a handshake each, and TIME_WAIT sockets
+		// piling up until ephemeral ports run out at a few hundred calls/s).
+		MaxIdleConns:          1024,
+		MaxIdleConnsPerHost:   512,
 		IdleConnTimeout:       90 * time.Second,
 		TLSHandshakeTimeout:   5 * time.Second,
 		ExpectContinueTimeout: time.Second,
