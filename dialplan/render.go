@@ -46,9 +46,11 @@ type Settings struct {
 	// HTTPBind and HTTPPort: where Asterisk serves ARI; default 127.0.0.1:8088.
 	HTTPBind string
 	HTTPPort int
-	// BlindTransfer and AttendedTransfer are the DTMF feature codes a staff
-	// member keys during a call; placeholders "*1" and "*2" by default.
-	BlindTransfer, AttendedTransfer string
+	// BlindTransfer and AttendedTransfer start a transfer (the code, the
+	// extension, then #); CompleteTransfer and CancelTransfer end an
+	// attended one. Defaults "*1", "*2", "*3", "*0": the engine's codes.
+	BlindTransfer, AttendedTransfer  string
+	CompleteTransfer, CancelTransfer string
 	// RingSeconds bounds internal calls between staff phones; default 20.
 	RingSeconds int
 	// MOHDirectory holds the hold music files; default "moh".
@@ -134,6 +136,12 @@ func (s Settings) withDefaults() Settings {
 	if s.AttendedTransfer == "" {
 		s.AttendedTransfer = "*2"
 	}
+	if s.CompleteTransfer == "" {
+		s.CompleteTransfer = "*3"
+	}
+	if s.CancelTransfer == "" {
+		s.CancelTransfer = "*0"
+	}
 	if s.RingSeconds == 0 {
 		s.RingSeconds = 20
 	}
@@ -178,12 +186,13 @@ func (s Settings) validate() error {
 	if s.HTTPPort < 1 || s.HTTPPort > 65535 {
 		bad("HTTP port %d out of range", s.HTTPPort)
 	}
-	if s.BlindTransfer == s.AttendedTransfer {
-		bad("blind and attended transfer codes are both %q", s.BlindTransfer)
-	}
-	for _, c := range []string{s.BlindTransfer, s.AttendedTransfer} {
+	codes := []string{s.BlindTransfer, s.AttendedTransfer, s.CompleteTransfer, s.CancelTransfer}
+	for i, c := range codes {
 		if !dtmfRE.MatchString(c) {
 			bad("transfer code %q: 1 to 8 of 0-9 * #", c)
+		}
+		if slices.Contains(codes[:i], c) {
+			bad("transfer code %q is used twice", c)
 		}
 	}
 	if s.RingSeconds < 1 || s.RingSeconds > 300 {

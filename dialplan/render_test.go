@@ -159,7 +159,8 @@ func TestSamplesParseAndPassChecks(t *testing.T) {
 				t.Errorf("http.conf bindaddr = %q, want loopback", got)
 			}
 			g := files["extensions.conf"].Section("globals")
-			if g.Get("CALLSVC_BLIND_TRANSFER") != "*1" || g.Get("CALLSVC_ATTENDED_TRANSFER") != "*2" {
+			if g.Get("CALLSVC_BLIND_TRANSFER") != "*1" || g.Get("CALLSVC_ATTENDED_TRANSFER") != "*2" ||
+				g.Get("CALLSVC_COMPLETE_TRANSFER") != "*3" || g.Get("CALLSVC_CANCEL_TRANSFER") != "*0" {
 				t.Errorf("transfer codes = %q / %q, want the *1 / *2 placeholders", g.Get("CALLSVC_BLIND_TRANSFER"), g.Get("CALLSVC_ATTENDED_TRANSFER"))
 			}
 		})
@@ -300,7 +301,7 @@ func TestRenderRefusesBadSettings(t *testing.T) {
 		want string
 	}{
 		"NoARIPassword":        {func(s *Settings) { s.ARIPassword = "" }, "ARI_PASSWORD"},
-		"SameTransferCodes":    {func(s *Settings) { s.AttendedTransfer = "*1" }, "both"},
+		"SameTransferCodes":    {func(s *Settings) { s.AttendedTransfer = "*1" }, "used twice"},
 		"LetterTransferCode":   {func(s *Settings) { s.BlindTransfer = "*x" }, "transfer code"},
 		"BadInbound":           {func(s *Settings) { s.Inbound = []string{"100,1,Hangup()"} }, "inbound number"},
 		"BadApplication":       {func(s *Settings) { s.Application = "call svc" }, "application"},

@@ -79,6 +79,8 @@ func runDialplanRender(ctx context.Context, cfg config, getenv func(string) stri
 	secretFile := fs.String("phone-secret-file", "", "file holding the phone master secret (default: CALLSVC_PHONE_SECRET)")
 	blind := fs.String("blind-transfer", "*1", "DTMF code for a blind transfer")
 	attended := fs.String("attended-transfer", "*2", "DTMF code for an attended transfer")
+	complete := fs.String("complete-transfer", "*3", "DTMF code completing an attended transfer")
+	cancelXfer := fs.String("cancel-transfer", "*0", "DTMF code cancelling an attended transfer")
 	trunkHost := fs.String("trunk-host", "", "carrier SIP host[:port]; empty renders only the trunk templates")
 	trunkMatch := fs.String("trunk-match", "", "source address of the carrier's calls (default: the trunk host)")
 	sipBind := fs.String("sip-bind", "0.0.0.0:5060", "PJSIP UDP transport address")
@@ -96,6 +98,7 @@ func runDialplanRender(ctx context.Context, cfg config, getenv func(string) stri
 		Company: cfg.CompanyName, Application: cfg.ARIApplication, Language: cfg.Language,
 		SIPBind: *sipBind, ARIUser: cfg.ARIUsername, ARIPassword: cfg.ARIPassword,
 		HTTPBind: *httpBind, HTTPPort: *httpPort, BlindTransfer: *blind, AttendedTransfer: *attended,
+		CompleteTransfer: *complete, CancelTransfer: *cancelXfer,
 		RingSeconds: *ring, Test: *test,
 	}
 	for _, n := range strings.Split(*inbound, ",") {

@@ -64,7 +64,7 @@ func TestDialplanRenderFromTheDirectory(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	var out, errOut bytes.Buffer
-	if err := run(ctx, []string{"dialplan", "render", "--out", dir, "--inbound", "100", "--test"}, getenv, &out, &errOut); err != nil {
+	if err := run(ctx, []string{"dialplan", "render", "--out", dir, "--inbound", "100", "--test", "--blind-transfer", "*7"}, getenv, &out, &errOut); err != nil {
 		t.Fatalf("render: %v\n%s", err, errOut.String())
 	}
 	if !strings.Contains(out.String(), "2 staff phones") {
@@ -92,6 +92,9 @@ func TestDialplanRenderFromTheDirectory(t *testing.T) {
 	}
 	if len(got) != 2 || got["2001"] != want["2001"] || got["2002"] != want["2002"] {
 		t.Errorf("phone passwords %v, want the HMAC-derived %v (and none for inactive 2003)", got, want)
+	}
+	if g := files["extensions.conf"].Section("globals"); g.Get("CALLSVC_BLIND_TRANSFER") != "*7" || g.Get("CALLSVC_ATTENDED_TRANSFER") != "*2" {
+		t.Errorf("transfer codes %q/%q, want the flag's *7 and the default *2", g.Get("CALLSVC_BLIND_TRANSFER"), g.Get("CALLSVC_ATTENDED_TRANSFER"))
 	}
 	if files["extensions.conf"].Section("test-agents") == nil {
 		t.Error("--test did not add [test-agents]")
