@@ -222,7 +222,7 @@ func (h *Handler) getMessageAudio(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Content-Type", "audio/wav")
 	w.Header().Set("Content-Length", strconv.Itoa(len(wav)))
-	w.Header().Set("Content-Disposition", `attachment; filename="`+id+`.wav"`)
+	w.Header().Set("Content-Disposition", `inline; filename="`+id+`.wav"`)
 	w.Header().Set("X-Content-Type-Options", "nosniff")
 	w.WriteHeader(http.StatusOK)
 	_, _ = w.Write(wav)

@@ -125,3 +125,14 @@ func TestWorkingHoursValidate(t *testing.T) {
 		})
 	}
 }
+
+// BenchmarkEffective is the cost of one person's status in a routing
+// decision, with working hours (their zone is loaded each time).
+func BenchmarkEffective(b *testing.B) {
+	p := record.Presence{Status: record.PresenceAvailable, WorkingHours: officeHours}
+	for b.Loop() {
+		if e := record.Effective(p, record.Derived{}, now); !e.Reachable() {
+			b.Fatal(e)
+		}
+	}
+}
