@@ -102,7 +102,7 @@ func (c *call) talk(cur *record.Staff, bridge *string, since *time.Time) (*hando
 		var cmd *transferCmd
 		switch {
 		case ev.Kind == evRequest:
-			cmd = ev.cmd
+			cmd = c.request
 		case c.fromAgent(ev) && c.agent.ended:
 			return nil, nil
 		case c.fromAgent(ev) && ev.Kind == EvDTMF:
@@ -262,7 +262,7 @@ func (c *call) consultWith(cmd *transferCmd, res record.TransferResult, t record
 		var req *transferCmd
 		switch {
 		case ev.Kind == evRequest:
-			req = ev.cmd
+			req = c.request
 		case c.consult != nil && ev.Leg.ID == c.consult.leg.ID:
 			switch {
 			case state == ringing && c.consult.ended:

@@ -54,8 +54,9 @@ type call struct {
 
 	// Agent transfers (Engine.Transfer, feature codes).
 	reqs    chan *transferCmd
-	phase   string    // phaseTalk or phaseConsult when requests are taken
-	consult *agentLeg // the target of an attended transfer
+	phase   string       // phaseTalk or phaseConsult when requests are taken
+	consult *agentLeg    // the target of an attended transfer
+	request *transferCmd // the request behind the last evRequest from next
 }
 
 type agentLeg struct {
@@ -161,7 +162,8 @@ func (c *call) next(d time.Duration) (Event, error) {
 				cmd.reply <- transferReply{err: record.Errorf(record.EConflict, "the call is not with a person now")}
 				continue
 			}
-			return Event{Kind: evRequest, cmd: cmd}, nil
+			c.request = cmd
+			return Event{Kind: evRequest}, nil
 		case ev, ok := <-c.events:
 			if !ok {
 				return Event{}, c.closedErr()

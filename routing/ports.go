@@ -45,8 +45,6 @@ type Event struct {
 	Duration      time.Duration
 	Cause         string
 	DialStatus    string
-
-	cmd *transferCmd // evRequest: an agent's transfer request
 }
 
 // Arrival is a new inbound call handed to the engine.
