@@ -9,6 +9,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"strconv"
 	"time"
 
 	"callsvc/api/record"
@@ -72,6 +73,26 @@ func (c *Client) GetPresence(ctx context.Context, staffID string) (record.Presen
 		return record.Presence{}, fmt.Errorf("get presence: %w", err)
 	}
 	return p, nil
+}
+
+// ListPresence returns one page of everyone's presence, by staff id, and
+// the next page's cursor (empty on the last page).
+func (c *Client) ListPresence(ctx context.Context, lq record.ListQuery) ([]record.Presence, string, error) {
+	q := url.Values{}
+	if lq.Limit != 0 {
+		q.Set("limit", strconv.Itoa(lq.Limit))
+	}
+	if lq.Cursor != "" {
+		q.Set("cursor", lq.Cursor)
+	}
+	var res struct {
+		Presence   []record.Presence `json:"presence"`
+		NextCursor string            `json:"next_cursor"`
+	}
+	if err := c.do(ctx, http.MethodGet, "/v1/presence", q, nil, &res); err != nil {
+		return nil, "", fmt.Errorf("list presence: %w", err)
+	}
+	return res.Presence, res.NextCursor, nil
 }
 
 // raw sends a body of contentType (none when body is nil) and, on a 2xx

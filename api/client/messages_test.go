@@ -49,6 +49,13 @@ func TestEngineLeavesAMessage(t *testing.T) {
 	if _, err := engine.GetPresence(ctx, "01JNOBODY00000000000000000"); codeOf(err) != record.ENotFound {
 		t.Errorf("GetPresence of nobody: %v", err)
 	}
+	everyone, next, err := engine.ListPresence(ctx, record.ListQuery{Limit: 10})
+	if err != nil || next != "" || len(everyone) != 1 || everyone[0].StaffID != srv.AgentID {
+		t.Errorf("ListPresence: %+v %q %v", everyone, next, err)
+	}
+	if _, _, err := agent.ListPresence(ctx, record.ListQuery{}); codeOf(err) != record.EForbidden {
+		t.Errorf("agent lists everyone: %v", err)
+	}
 
 	at := time.Now().Add(-time.Second).Truncate(time.Millisecond).UTC()
 	m := record.Message{
