@@ -21,6 +21,10 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+
+	// The time zone database inside the binary: TIMEZONE, report time zones
+	// and staff working hours work on machines without zoneinfo files.
+	_ "time/tzdata"
 )
 
 func main() {
