@@ -9,6 +9,9 @@
 //	callsvc migrate               apply the embedded database migrations
 //	callsvc token create --role supervisor --name NAME
 //	callsvc prompts build --out DIR
+//	callsvc dialplan render --out DIR
+//	callsvc doctor
+//	callsvc bench
 //
 // Configuration is read from the environment; see the README.
 package main
