@@ -39,6 +39,20 @@ type Config struct {
 	// CSVFlushRows is how many CSV rows are written between flushes to the
 	// client (0: 500).
 	CSVFlushRows int
+
+	// Live is the call engine in this process, for agent transfers and
+	// notes on live calls (nil: transfers answer 503; notes go to the
+	// timeline only).
+	Live Live
+	// AgentEvents serves the screen-pop streams (nil: Store, when it has
+	// them; otherwise the route answers 503).
+	AgentEvents AgentEvents
+	// StreamPoll is how often a screen-pop stream looks for new events
+	// (0: 250 ms); StreamLimit ends a stream after this long so clients
+	// reconnect with Last-Event-ID through proxies that cut long
+	// responses (0: 10 min).
+	StreamPoll  time.Duration
+	StreamLimit time.Duration
 }
 
 // withDefaults fills in the zero fields: the defaults live here and nowhere else.
@@ -72,6 +86,17 @@ func (c Config) withDefaults() (Config, error) {
 	}
 	if c.CSVFlushRows <= 0 {
 		c.CSVFlushRows = 500
+	}
+	if c.AgentEvents == nil {
+		if ae, ok := c.Store.(AgentEvents); ok {
+			c.AgentEvents = ae
+		}
+	}
+	if c.StreamPoll <= 0 {
+		c.StreamPoll = 250 * time.Millisecond
+	}
+	if c.StreamLimit <= 0 {
+		c.StreamLimit = 10 * time.Minute
 	}
 	return c, nil
 }

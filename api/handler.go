@@ -77,6 +77,9 @@ var (
 	// the engine reads anyone's, to route.
 	presenceSetter = []string{record.RoleAgent, record.RoleSupervisor}
 	presenceReader = []string{record.RoleService, record.RoleAgent, record.RoleSupervisor}
+	// Agents act on live calls they are on and read their own screen pops
+	// (checked by the engine and the handler); supervisors on any.
+	liveActor = []string{record.RoleAgent, record.RoleSupervisor}
 )
 
 func (h *Handler) routes() []route {
@@ -88,6 +91,9 @@ func (h *Handler) routes() []route {
 		{http.MethodGet, "/calls", callReader, h.listCalls},
 		{http.MethodGet, "/calls.csv", callReader, h.exportCalls},
 		{http.MethodGet, "/calls/{id}", callReader, h.getCall},
+		{http.MethodPost, "/calls/{id}/transfer", liveActor, h.transferCall},
+		{http.MethodPost, "/calls/{id}/notes", liveActor, h.addNote},
+		{http.MethodGet, "/agents/{id}/events", liveActor, h.agentStream},
 		{http.MethodGet, "/reports/summary", supervisor, h.summary},
 		{http.MethodPost, "/customers", supervisor, h.createCustomer},
 		{http.MethodGet, "/customers", dirReader, h.listCustomers},

@@ -1,0 +1,165 @@
+package api
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/go-chi/chi/v5"
+	"github.com/oklog/ulid/v2"
+
+	"callsvc/api/record"
+)
+
+// transferTimeout bounds how long a transfer request waits for the engine
+// (ringing starts, or the caller is joined or returned).
+const transferTimeout = 30 * time.Second
+
+// NoteInput is the body of POST /v1/calls/{id}/notes.
+type NoteInput struct {
+	Text string `json:"text"`
+}
+
+// NoteResult says where a note went: to the live call (it travels with
+// it to the next person) or only to the call's timeline.
+type NoteResult struct {
+	CallID string `json:"call_id"`
+	Live   bool   `json:"live"`
+}
+
+// decodeTransfer reads a transfer request body: strict JSON, a known mode,
+// exactly the targets the mode needs.
+func decodeTransfer(data []byte, callID string) (record.TransferRequest, error) {
+	var req record.TransferRequest
+	if err := decodeStrict(data, &req); err != nil {
+		return req, err
+	}
+	req.CallID = callID
+	req.ToStaffID = strings.TrimSpace(req.ToStaffID)
+	req.ToExtension = strings.TrimSpace(req.ToExtension)
+	req.ToDepartment = strings.TrimSpace(req.ToDepartment)
+	if err := req.Validate(); err != nil {
+		return req, err
+	}
+	if req.ToStaffID != "" && !isRef(req.ToStaffID) {
+		return req, invalid("to_staff_id", "not a valid reference")
+	}
+	if len(req.ToExtension) > 32 || len(req.ToDepartment) > 64 {
+		return req, invalid("target", "too long")
+	}
+	return req, nil
+}
+
+// decodeNote reads a note: strict JSON, 1 to 2000 bytes of text.
+func decodeNote(data []byte) (string, error) {
+	var in NoteInput
+	if err := decodeStrict(data, &in); err != nil {
+		return "", err
+	}
+	text := strings.Join(strings.Fields(in.Text), " ")
+	switch {
+	case text == "":
+		return "", invalid("text", "is required")
+	case len(text) > 2000:
+		return "", invalid("text", "at most 2000 bytes")
+	}
+	return text, nil
+}
+
+// transferCall passes a live call on (S11, S15). An agent acts as
+// themselves (the engine refuses unless they are on the call); a
+// supervisor may move any live call.
+func (h *Handler) transferCall(w http.ResponseWriter, r *http.Request) {
+	id := chi.URLParam(r, "id")
+	if !isULID(id) {
+		writeError(w, r, invalid("id", "must be a ULID"))
+		return
+	}
+	data, err := readBody(w, r, h.cfg.MaxBody)
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	req, err := decodeTransfer(data, id)
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	t, _ := TokenFrom(r.Context())
+	if t.Role == record.RoleAgent {
+		if t.StaffID == "" {
+			writeError(w, r, record.Errorf(record.EForbidden, "this agent token names no staff member"))
+			return
+		}
+		req.By = t.StaffID
+	}
+	if h.cfg.Live == nil {
+		writeError(w, r, record.Errorf(record.EUnavailable, "no call engine is attached to this API instance"))
+		return
+	}
+	ctx, cancel := context.WithTimeout(r.Context(), transferTimeout)
+	defer cancel()
+	res, err := h.cfg.Live.Transfer(ctx, req)
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, res)
+}
+
+// addNote attaches a note to a call: to the live call when the engine
+// here has it (it then travels with the call), and always to its timeline.
+func (h *Handler) addNote(w http.ResponseWriter, r *http.Request) {
+	id := chi.URLParam(r, "id")
+	if !isULID(id) {
+		writeError(w, r, invalid("id", "must be a ULID"))
+		return
+	}
+	data, err := readBody(w, r, h.cfg.MaxBody)
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	text, err := decodeNote(data)
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	t, _ := TokenFrom(r.Context())
+	if h.cfg.Live != nil {
+		err := h.cfg.Live.AddNote(r.Context(), id, t.StaffID, text)
+		if err == nil {
+			writeJSON(w, http.StatusOK, NoteResult{CallID: id, Live: true})
+			return
+		}
+		if !record.IsNotFound(err) {
+			writeError(w, r, err)
+			return
+		}
+	}
+	// Not live here: the note goes on the stored timeline. An agent may
+	// note only calls they took part in; others look absent (S22).
+	c, _, err := h.cfg.Store.GetCall(r.Context(), id)
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	if t.Role == record.RoleAgent && !slices.Contains(c.StaffIDs, t.StaffID) {
+		writeError(w, r, record.Errorf(record.ENotFound, "call %s not found", id))
+		return
+	}
+	body, err := json.Marshal(map[string]any{"text": text, "live": false})
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	ev := record.Event{ID: ulid.Make().String(), CallID: id, At: h.cfg.Now().UTC(), Type: "note_added", StaffID: t.StaffID, Data: body}
+	if _, err := h.cfg.Store.AppendEvents(r.Context(), []record.Event{ev}); err != nil {
+		writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, NoteResult{CallID: id, Live: false})
+}
