@@ -2,7 +2,6 @@ package aritest
 
 import (
 	"context"
-	"encoding/json"
 	"sync"
 	"time"
 
@@ -140,7 +139,7 @@ func (s *Server) deliver(to []*app, typ string, fields ...kv) {
 		}
 		seen[a] = true
 		o[len(o)-1].v = a.name
-		b, err := json.Marshal(o)
+		b, err := o.appendJSON(make([]byte, 0, 512))
 		if err != nil {
 			continue // every member is a plain value; cannot happen
 		}
