@@ -206,10 +206,25 @@ func (c *call) consultWith(cmd *transferCmd, res record.TransferResult, t record
 	c.phase = phaseConsult
 	defer func() { c.phase = phaseTalk }()
 	first := *cur
+	// Unless the target ends up with the caller (or is handed a blind
+	// transfer), their leg is ended, their screen closed and they are
+	// released, however the consultation ends.
+	kept := false
+	defer func() {
+		if !kept {
+			c.hangupConsult()
+			c.pop(t.ID, "missed", c.context())
+			c.e.release(t.ID, c.rec.ID, c.now())
+		}
+	}()
+	complete := func(why string) error {
+		err := c.completeConsult(t, first, cur, bridge, since, why)
+		kept = err == nil
+		return err
+	}
 	c.destroyBridge(*bridge) // the caller and the agent return to the application
 	*bridge = ""
 	if err := c.e.cfg.Control.StartMOH(c.ctx, c.leg); err != nil {
-		c.e.release(t.ID, c.rec.ID, c.now())
 		cmd.answer(record.TransferResult{}, record.Wrap(record.EUnavailable, err, "could not put the caller on hold"))
 		return nil, c.controlErr("music on hold", err)
 	}
@@ -286,7 +301,7 @@ func (c *call) consultWith(cmd *transferCmd, res record.TransferResult, t record
 			case state == whispering && ev.Kind == EvPlaybackFinished && ev.PlaybackID == whisperID:
 				c.event("whisper_played", t.ID, map[string]any{"mode": record.TransferAttended})
 				if c.agent == nil || c.agent.ended {
-					return nil, c.completeConsult(t, first, cur, bridge, since, "")
+					return nil, complete("")
 				}
 				consultBridge = ulid.Make().String()
 				if err := c.e.cfg.Control.CreateBridge(c.ctx, c.leg.Node, consultBridge); err != nil {
@@ -305,12 +320,14 @@ func (c *call) consultWith(cmd *transferCmd, res record.TransferResult, t record
 			if state == talking {
 				c.destroyBridge(consultBridge)
 				consultBridge = ""
-				return nil, c.completeConsult(t, first, cur, bridge, since, "agent_hung_up")
+				return nil, complete("agent_hung_up")
 			}
 			if state == ringing {
 				// Not answered yet: carry on as a blind transfer to them.
 				c.event("consult_abandoned", first.ID, map[string]any{"to_staff_id": t.ID})
 				c.hangupConsult()
+				c.pop(t.ID, "missed", c.context())
+				kept = true // still reserved: the blind transfer rings them
 				return &handoff{d: Decision{Kind: TargetPerson, Department: t.Department, Staff: &t, Rule: "agent_transfer"}, from: first.ID}, nil
 			}
 			// Whispering: the whisper's end completes it (above).
@@ -342,7 +359,7 @@ func (c *call) consultWith(cmd *transferCmd, res record.TransferResult, t record
 			}
 			c.destroyBridge(consultBridge)
 			consultBridge = ""
-			if err := c.completeConsult(t, first, cur, bridge, since, ""); err != nil {
+			if err := complete(""); err != nil {
 				req.answer(record.TransferResult{}, record.Wrap(record.EUnavailable, err, "could not join the caller"))
 				return nil, err
 			}
@@ -362,7 +379,6 @@ func (c *call) consultFailed(why string, first, t record.Staff, cur *record.Staf
 		// Nobody to return to: the agent left meanwhile. The caller is
 		// taken back for S8 ("anything else?").
 		c.hangupConsult()
-		c.e.release(t.ID, c.rec.ID, c.now())
 		if err := c.e.cfg.Control.StopMOH(c.ctx, c.leg); err != nil {
 			return nil, c.controlErr("stop music on hold", err)
 		}
@@ -374,8 +390,6 @@ func (c *call) consultFailed(why string, first, t record.Staff, cur *record.Staf
 // endConsult drops the target and bridges the caller with the agent again.
 func (c *call) endConsult(why string, first, t record.Staff, cur *record.Staff, bridge *string) error {
 	c.hangupConsult()
-	c.pop(t.ID, "missed", c.context())
-	c.e.release(t.ID, c.rec.ID, c.now())
 	if err := c.e.cfg.Control.StopMOH(c.ctx, c.leg); err != nil {
 		return c.controlErr("stop music on hold", err)
 	}

@@ -84,6 +84,14 @@ func (c *call) tryPerson(s record.Staff, from string) (string, error) {
 	c.attempts++
 	cc := c.context()
 	c.pop(s.ID, "offered", cc)
+	// Every offer is closed on the person's screen (missed or ended)
+	// before they are released, however this attempt ends.
+	closed := false
+	defer func() {
+		if !closed {
+			c.pop(cur.ID, "missed", c.context())
+		}
+	}()
 
 	legID := ulid.Make().String()
 	actx, acancel := context.WithCancel(c.ctx)
@@ -158,6 +166,7 @@ func (c *call) tryPerson(s record.Staff, from string) (string, error) {
 	h, err := c.talk(&cur, &bridgeID, &connectedAt)
 	c.rec.TalkSeconds += int(c.now().Sub(connectedAt) / time.Second)
 	c.pop(cur.ID, "ended", c.context())
+	closed = true
 	if err != nil {
 		return "", err // the caller left: finish hangs the person's leg up
 	}
@@ -348,14 +357,12 @@ func (c *call) addStaff(id string) {
 // abandoned records that the caller left while s was being reached.
 func (c *call) abandoned(s record.Staff, during string) {
 	c.event("transfer_abandoned", s.ID, map[string]any{"staff_id": s.ID, "during": during})
-	c.pop(s.ID, "missed", c.context())
 }
 
 // notAnswered records why s did not take the call, ends their leg and
 // takes the caller off hold; the transfer loop apologises (S15).
 func (c *call) notAnswered(s record.Staff, why string) (string, error) {
 	c.event("staff_no_answer", s.ID, map[string]any{"reason": why, "attempt": c.attempts})
-	c.pop(s.ID, "missed", c.context())
 	c.hangupAgent()
 	if err := c.e.cfg.Control.StopMOH(c.ctx, c.leg); err != nil {
 		return "", c.controlErr("stop music on hold", err)
