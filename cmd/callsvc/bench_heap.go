@@ -52,6 +52,7 @@ func startProfiles(o benchOptions) (stop func() error, err error) {
 // heapSnapshot is the heap after a collection, split by who allocated it.
 type heapSnapshot struct {
 	inuse, stack uint64
+	goroutines   int
 	// standIn and ours split the sampled in-use heap by allocation stack:
 	// anything allocated with a frame of the aritest package on the stack
 	// is the stand-in Asterisk's; the rest is callsvc's (client, engine,
@@ -64,7 +65,7 @@ func heapNow() heapSnapshot {
 	runtime.GC() // the heap profile lags one cycle behind
 	var m runtime.MemStats
 	runtime.ReadMemStats(&m)
-	s := heapSnapshot{inuse: m.HeapInuse, stack: m.StackInuse}
+	s := heapSnapshot{inuse: m.HeapInuse, stack: m.StackInuse, goroutines: runtime.NumGoroutine()}
 	s.standIn, s.ours = heapByAllocator()
 	return s
 }

@@ -125,21 +125,36 @@ func quantile(sorted []time.Duration, q float64) time.Duration {
 }
 
 // pingLoop times GET /asterisk/ping through the same client, beside the
-// calls, until ctx ends.
+// calls, until ctx ends. Pings go out on the clock whether or not the last
+// one has come back (up to maxPings at once), as calls arrive, so a stall
+// delays pings in flight as it delays answers instead of hiding between
+// samples.
 func pingLoop(ctx context.Context, c *ari.Client, into *samples) {
+	const maxPings = 64
 	node := c.Nodes()[0]
 	t := time.NewTicker(10 * time.Millisecond)
 	defer t.Stop()
+	var wg sync.WaitGroup
+	defer wg.Wait()
+	inFlight := make(chan struct{}, maxPings)
 	for {
 		select {
 		case <-ctx.Done():
 			return
 		case <-t.C:
 		}
-		start := time.Now()
-		if _, err := c.Ping(ctx, node); err == nil {
-			into.add(time.Since(start))
+		select {
+		case inFlight <- struct{}{}:
+		default:
+			continue // a stall longer than maxPings ticks: the ones out measure it
 		}
+		wg.Go(func() {
+			defer func() { <-inFlight }()
+			start := time.Now()
+			if _, err := c.Ping(ctx, node); err == nil {
+				into.add(time.Since(start))
+			}
+		})
 	}
 }
 

@@ -74,7 +74,11 @@ func (r benchResult) print(w io.Writer) {
 	row("heap per active call (all, HeapInuse delta)", kib(perCall), "", true)
 	row("  of which the stand-in Asterisk", kib(standIn), "", true)
 	row("  of which callsvc (client, engine, writer)", kib(ours), fmt.Sprintf("<= %s", kib(goalHeapPerCall)), r.active > 0 && ours <= goalHeapPerCall)
-	row("goroutine stacks per active call", kib(float64(int64(r.plateau.stack)-int64(r.base.stack))/float64(max(r.active, 1))), "", true)
+	perActive := func(after, before int64) float64 { return float64(after-before) / float64(max(r.active, 1)) }
+	// Stacks are not heap; they include the bench's own goroutine per
+	// caller (the driver), which a real caller does not cost.
+	row("goroutine stacks per active call", kib(perActive(int64(r.plateau.stack), int64(r.base.stack))), "", true)
+	row("goroutines per active call (one is the driver's)", fmt.Sprintf("%.1f", perActive(int64(r.plateau.goroutines), int64(r.base.goroutines))), "", true)
 	row("Go scheduling latency p99 while dialling", ms(r.sched.quantile(.99)), "", true)
 	row("machine load average before / after", r.load[0]+" / "+r.load[1]+fmt.Sprintf(" (%d CPUs)", runtime.NumCPU()), "", true)
 	row("calls answered after ring 3", fmt.Sprintf("%d (of %d answered, from the %s)", r.late, r.recorded, r.lateSource), "0", r.late == 0 && r.recorded > 0)

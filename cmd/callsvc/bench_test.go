@@ -28,6 +28,7 @@ var benchRows = []string{
 	"of which the stand-in Asterisk",
 	"of which callsvc (client, engine, writer)",
 	"goroutine stacks per active call",
+	"goroutines per active call (one is the driver's)",
 	"calls answered after ring 3",
 }
 
