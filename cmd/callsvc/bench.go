@@ -251,7 +251,7 @@ func runBench(ctx context.Context, cfg config, args []string, stdout, stderr io.
 		ringReq: clock.ringReq.sorted(), answerReq: clock.answerReq.sorted(),
 		active: active, base: base, plateau: plateau,
 		late: late, recorded: total, lateSource: source,
-		load: [2]string{loadBefore, loadAfter}, sched: sched,
+		load: [2]float64{loadBefore, loadAfter}, sched: sched,
 	}
 	r.print(stdout)
 	return nil

@@ -6,6 +6,7 @@ import (
 	"os"
 	"runtime/metrics"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -218,17 +219,22 @@ type discardSink struct{}
 func (discardSink) Call(record.Call)   {}
 func (discardSink) Event(record.Event) {}
 
-// loadAverage is the machine's 1-minute load average ("?" where the system
+// loadAverage is the machine's 1-minute load average (NaN where the system
 // does not tell): other work on the machine shows in every latency above.
-func loadAverage() string {
+func loadAverage() float64 {
 	b, err := os.ReadFile("/proc/loadavg")
 	if err != nil {
-		return "?"
+		return math.NaN()
 	}
-	if f := strings.Fields(string(b)); len(f) > 0 {
-		return f[0]
+	f := strings.Fields(string(b))
+	if len(f) == 0 {
+		return math.NaN()
 	}
-	return "?"
+	v, err := strconv.ParseFloat(f[0], 64)
+	if err != nil {
+		return math.NaN()
+	}
+	return v
 }
 
 // schedHist is the runtime's histogram of how long runnable goroutines

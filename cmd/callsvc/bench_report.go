@@ -27,8 +27,8 @@ type benchResult struct {
 	late, recorded int
 	lateSource     string
 
-	load  [2]string // 1-minute load average before and after dialling
-	sched schedHist // goroutines' wait to run while dialling
+	load  [2]float64 // 1-minute load average before and after dialling
+	sched schedHist  // goroutines' wait to run while dialling
 }
 
 func (r benchResult) print(w io.Writer) {
@@ -80,11 +80,24 @@ func (r benchResult) print(w io.Writer) {
 	row("goroutine stacks per active call", kib(perActive(int64(r.plateau.stack), int64(r.base.stack))), "", true)
 	row("goroutines per active call (one is the driver's)", fmt.Sprintf("%.1f", perActive(int64(r.plateau.goroutines), int64(r.base.goroutines))), "", true)
 	row("Go scheduling latency p99 while dialling", ms(r.sched.quantile(.99)), "", true)
-	row("machine load average before / after", r.load[0]+" / "+r.load[1]+fmt.Sprintf(" (%d CPUs)", runtime.NumCPU()), "", true)
+	row("machine load average before / after", fmt.Sprintf("%.2f / %.2f (%d CPUs)", r.load[0], r.load[1], runtime.NumCPU()), "", true)
 	row("calls answered after ring 3", fmt.Sprintf("%d (of %d answered, from the %s)", r.late, r.recorded, r.lateSource), "0", r.late == 0 && r.recorded > 0)
 	tw.Flush()
+	if r.busy() {
+		fmt.Fprintf(w, "\nWARNING: the machine was busy (load above its CPUs, or goroutines waiting over %s to run):\n"+
+			"the latencies above measure the machine as much as callsvc; run again when it is quiet.\n", ms(busySchedP99))
+	}
 	fmt.Fprintf(w, "\nanswer latency: the StasisStart handed to the engine -> the 204 of its POST /channels/{id}/answer (the ring request comes first).\n")
 	fmt.Fprintf(w, "heap: HeapInuse after GC at the plateau minus before dialling, per active call; split by allocation stack from the heap profile (sampled, so approximate).\n")
+}
+
+// busySchedP99 is the Go scheduling latency past which a run's latencies
+// say more about the machine than about callsvc: the whole budget
+// over one round trip.
+const busySchedP99 = goalLatencyOverRTT
+
+func (r benchResult) busy() bool {
+	return r.load[1] > float64(runtime.NumCPU()) || r.sched.quantile(.99) > busySchedP99
 }
 
 // perCall is the heap growth per active call, and its split: the profile's
