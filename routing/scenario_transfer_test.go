@@ -265,3 +265,41 @@ func TestCallerHangsUpWhileTargetRings(t *testing.T) {
 		t.Fatalf("bridges left: %v", bridges)
 	}
 }
+
+// S15: nobody in the department takes it: after the apology the service
+// desk does; the record shows the fallback and the context travels.
+func TestS15DepartmentThenDesk(t *testing.T) {
+	t.Parallel()
+	sc := newScenario(t, scenarioOptions{})
+	sales := sc.addStaff("甲", "3001", "sales")
+	desk := sc.addStaff("乙", "2001", "desk")
+	sc.srv.AddPhone(sales.Endpoint, aritest.PhoneOptions{Busy: true})
+	deskPhone := sc.srv.AddPhone(desk.Endpoint, aritest.PhoneOptions{})
+	caller := sc.dial("+8613800138000")
+	sc.hear(caller, zhm(prompt.KeyMenuDesk))
+	sc.press(caller, "1")
+	leg, err := deskPhone.WaitRinging(sc.ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sc.waitEvent("connected")
+	caller.Hangup(sc.ctx)
+	c, evs := sc.done()
+	if d := eventData(t, evs, "transfer_next"); d["rule"] != "desk_fallback" || d["staff_id"] != desk.ID {
+		t.Fatalf("transfer_next %v", d)
+	}
+	if n := count(caller.Heard(), zhm(prompt.KeySorryPleaseWait)); n != 1 {
+		t.Fatalf("apologies %d, want 1", n)
+	}
+	if c.OwnerStaffID != desk.ID {
+		t.Fatalf("owner %q", c.OwnerStaffID)
+	}
+	if cc := legContext(t, leg); cc.Intent != record.IntentOrder || cc.Attempts != 2 {
+		t.Fatalf("context %+v", cc)
+	}
+	// The record holds the context each person was offered.
+	ctxData, ok := eventData(t, evs, "ringing_staff")["context"].(map[string]any)
+	if !ok || ctxData["intent"] != record.IntentOrder || ctxData["call_id"] != c.ID {
+		t.Fatalf("ringing_staff context %v", ctxData)
+	}
+}

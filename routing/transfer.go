@@ -46,11 +46,14 @@ func (c *call) connect(d Decision) error {
 
 // transfer rings d.Staff and, after each failure, apologises to the caller
 // ("對不起, 請稍等", once per failed attempt, S15) and rings the next free
-// person in d.Department, up to MaxAttempts people; then the caller is
-// offered something else (NobodyFree hook, or a callback). from is the
-// person passing the call on ("" for the engine's own routing).
+// person in d.Department, up to MaxAttempts people; then one free person
+// at the service desk; then the caller is offered something else
+// (NobodyFree hook, or a callback). from is the person passing the call on
+// ("" for the engine's own routing).
 func (c *call) transfer(d Decision, from string) error {
 	tried := map[string]bool{}
+	desk := c.e.cfg.Router.desk()
+	deskTried := d.Department == desk
 	for n := 1; ; n++ {
 		s := *d.Staff
 		tried[s.ID] = true
@@ -61,14 +64,22 @@ func (c *call) transfer(d Decision, from string) error {
 		if _, err := c.play(false, c.media(prompt.KeySorryPleaseWait)); err != nil {
 			return err
 		}
-		if n >= c.e.cfg.MaxAttempts {
-			break
+		var next *record.Staff
+		if n < c.e.cfg.MaxAttempts {
+			next = c.e.nextPerson(c, d.Department, tried)
 		}
-		next := c.e.nextPerson(c, d.Department, tried)
+		rule := "next_in_department"
+		if next == nil && !deskTried {
+			// The department could not take it: the service desk does.
+			deskTried = true
+			next = c.e.nextPerson(c, desk, tried)
+			rule = "desk_fallback"
+			d.Department = desk
+		}
 		if next == nil {
 			break
 		}
-		c.event("transfer_next", next.ID, map[string]any{"attempt": n + 1, "department": d.Department, "staff_id": next.ID})
+		c.event("transfer_next", next.ID, map[string]any{"attempt": n + 1, "department": d.Department, "staff_id": next.ID, "rule": rule})
 		d.Staff = next
 	}
 	return c.nobodyFree(d, "")
@@ -102,7 +113,7 @@ func (c *call) tryPerson(s record.Staff, from string) (string, error) {
 	if err := c.e.cfg.Control.StartMOH(c.ctx, c.leg); err != nil {
 		return "", c.controlErr("music on hold", err)
 	}
-	data := map[string]any{"endpoint": s.Endpoint, "attempt": c.attempts, "summary": cc.Summary()}
+	data := map[string]any{"endpoint": s.Endpoint, "attempt": c.attempts, "summary": cc.Summary(), "context": cc}
 	if from != "" {
 		data["from_staff_id"] = from
 	}
