@@ -107,7 +107,15 @@ func (h *Handler) listCalls(w http.ResponseWriter, r *http.Request) {
 	if page.Calls == nil {
 		page.Calls = []record.Call{}
 	}
-	writeJSON(w, http.StatusOK, page)
+	buf := getJSONBuffer()
+	defer putJSONBuffer(buf)
+	b, err := appendCallPage(*buf, &page)
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	*buf = append(b, '\n')
+	writeJSONBody(w, http.StatusOK, *buf)
 }
 
 // scopedFilter reads the call log's filters and limits an agent to the
