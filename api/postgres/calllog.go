@@ -5,8 +5,10 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgtype"
 
 	"callsvc/api/record"
 )
@@ -98,7 +100,7 @@ func (s *Store) ListCalls(ctx context.Context, f record.CallFilter) (record.Call
 	if err != nil {
 		return record.CallPage{}, fmt.Errorf("list calls: %w", translate(err))
 	}
-	calls, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (record.Call, error) { return scanCall(r) })
+	calls, err := scanCalls(rows, limit+1)
 	if err != nil {
 		return record.CallPage{}, fmt.Errorf("list calls: %w", translate(err))
 	}
@@ -112,6 +114,91 @@ func (s *Store) ListCalls(ctx context.Context, f record.CallFilter) (record.Call
 		page.Calls = []record.Call{}
 	}
 	return page, nil
+}
+
+// scanCalls reads a page of calls, expecting up to n rows: the slice and
+// the scanner are sized once, and each row is scanned in place. The text
+// columns are read as the driver's bytes and gathered in one buffer that
+// becomes a single string for the page, which every text field then
+// slices: one allocation for the page instead of one per field per row.
+func scanCalls(rows pgx.Rows, n int) ([]record.Call, error) {
+	defer rows.Close()
+	calls := make([]record.Call, 0, n)
+	sc := newCallScanner(n)
+	var text [callTextColumns]pgtype.DriverBytes
+	scratch := textScratchPool.Get().(*textScratch)
+	defer scratch.release()
+	arena, refs := scratch.arena[:0], scratch.refs[:0]
+	for rows.Next() {
+		calls = append(calls, record.Call{})
+		row := len(calls) - 1
+		c := &calls[row]
+		d := sc.destinations(c)
+		for k := range text {
+			d[callTextIndex[k]] = &text[k]
+		}
+		if err := sc.scanInto(rows, c); err != nil {
+			return nil, fmt.Errorf("scan: %w", err)
+		}
+		for k, v := range text {
+			if len(v) == 0 {
+				continue // "" needs no room
+			}
+			start := len(arena)
+			arena = append(arena, v...)
+			refs = append(refs, textRef{row: int32(row), col: int32(k), start: start, end: len(arena)})
+		}
+	}
+	scratch.arena, scratch.refs = arena, refs // keep what grew
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	all := string(arena)
+	for _, r := range refs {
+		*callText(&calls[r.row], int(r.col)) = all[r.start:r.end]
+	}
+	return calls, nil
+}
+
+// textRef places one text value of a page: row and column, and where its
+// bytes are in the page's buffer.
+type textRef struct {
+	row, col   int32 // a page has at most maxLimit+1 rows
+	start, end int
+}
+
+// textScratch is the gathering room of one page: the text bytes (copied
+// into the page's string at the end) and their places. Nothing of it
+// outlives the page, so it is recycled between requests.
+type textScratch struct {
+	arena []byte
+	refs  []textRef
+}
+
+// maxScratch keeps a rare huge page from pinning its buffers.
+const maxScratch = 1 << 20
+
+var textScratchPool = sync.Pool{New: func() any {
+	return &textScratch{arena: make([]byte, 0, 16<<10), refs: make([]textRef, 0, 512)}
+}}
+
+func (s *textScratch) release() {
+	if cap(s.arena) > maxScratch || cap(s.refs)*24 > maxScratch {
+		return
+	}
+	textScratchPool.Put(s)
+}
+
+// callTextColumns are the text columns of callColumns; callTextIndex gives
+// their positions and callText their fields, in the same order.
+const callTextColumns = 13
+
+var callTextIndex = [callTextColumns]int{0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 11, 12, 21}
+
+func callText(c *record.Call, col int) *string {
+	return [callTextColumns]*string{&c.ID, &c.Node, &c.ChannelID, &c.CallerNumber, &c.CallerName,
+		&c.CustomerID, &c.DialedNumber, &c.Language, &c.Intent, &c.OwnerStaffID, &c.Outcome,
+		&c.EndedBy, &c.Notes}[col]
 }
 
 // ListCallsQuery returns the SQL and arguments ListCalls runs for f (it asks
@@ -162,9 +249,10 @@ func (s *Store) EachCall(ctx context.Context, f record.CallFilter, fn func(recor
 		return fmt.Errorf("each call: %w", translate(err))
 	}
 	defer rows.Close()
+	var sc callScanner // a call at a time: no room kept for times
 	for rows.Next() {
-		c, err := scanCall(rows)
-		if err != nil {
+		var c record.Call
+		if err := sc.scan(rows, &c); err != nil {
 			return fmt.Errorf("each call: scan: %w", translate(err))
 		}
 		if err := fn(c); err != nil {

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgtype"
 
 	"callsvc/api/record"
 )
@@ -310,24 +311,83 @@ func (s *Store) GetCall(ctx context.Context, id string) (record.Call, []record.E
 
 func scanCall(row pgx.Row) (record.Call, error) {
 	var c record.Call
-	err := row.Scan(&c.ID, &c.Node, &c.ChannelID, &c.CallerNumber, &c.CallerName, &c.CustomerID,
-		&c.DialedNumber, &c.Language, &c.Intent, &c.OwnerStaffID, &c.StaffIDs, &c.Outcome, &c.EndedBy,
-		&c.ArrivedAt, &c.AnsweredAt, &c.EndedAt, &c.RingsToAnswer, &c.AnswerMS, &c.TalkSeconds,
-		&c.Transferred, &c.MessageTaken, &c.Notes, &c.UpdatedAt)
-	if err != nil {
-		return c, err
+	var sc callScanner
+	err := sc.scan(row, &c)
+	return c, err
+}
+
+// callScanner reads call rows (callColumns) straight into record.Call
+// fields. One scanner serves a whole result: its destination list is
+// built once, and the answered and ended times of a page share one
+// backing array instead of two small allocations per row.
+type callScanner struct {
+	dest            []any
+	answered, ended pgtype.Timestamptz
+	times           []time.Time // spare room for the rows' optional times
+}
+
+// newCallScanner is a scanner with room for the optional times of rows
+// rows (more rows still work; they allocate).
+func newCallScanner(rows int) *callScanner {
+	return &callScanner{times: make([]time.Time, 0, 2*rows)}
+}
+
+// scan reads one row into c.
+func (sc *callScanner) scan(row pgx.Row, c *record.Call) error {
+	sc.destinations(c)
+	return sc.scanInto(row, c)
+}
+
+// destinations points the scanner's destination list at c's fields (and
+// its own holders of the optional times) and returns it, so a caller may
+// swap some for other holders before scanInto.
+func (sc *callScanner) destinations(c *record.Call) []any {
+	if sc.dest == nil {
+		sc.dest = make([]any, 23)
+	}
+	d := sc.dest
+	d[0], d[1], d[2], d[3], d[4], d[5] = &c.ID, &c.Node, &c.ChannelID, &c.CallerNumber, &c.CallerName, &c.CustomerID
+	d[6], d[7], d[8], d[9], d[10], d[11], d[12] = &c.DialedNumber, &c.Language, &c.Intent, &c.OwnerStaffID, &c.StaffIDs, &c.Outcome, &c.EndedBy
+	d[13], d[14], d[15], d[16], d[17], d[18] = &c.ArrivedAt, &sc.answered, &sc.ended, &c.RingsToAnswer, &c.AnswerMS, &c.TalkSeconds
+	d[19], d[20], d[21], d[22] = &c.Transferred, &c.MessageTaken, &c.Notes, &c.UpdatedAt
+	return d
+}
+
+// scanInto scans a row into the destinations set for c, then fills in
+// and normalises what the holders received.
+func (sc *callScanner) scanInto(row pgx.Row, c *record.Call) error {
+	if err := row.Scan(sc.dest...); err != nil {
+		return err
+	}
+	var err error
+	if c.AnsweredAt, err = sc.optTime(sc.answered); err != nil {
+		return fmt.Errorf("answered_at: %w", err)
+	}
+	if c.EndedAt, err = sc.optTime(sc.ended); err != nil {
+		return fmt.Errorf("ended_at: %w", err)
 	}
 	c.ArrivedAt, c.UpdatedAt = c.ArrivedAt.UTC(), c.UpdatedAt.UTC()
-	if c.AnsweredAt != nil {
-		t := c.AnsweredAt.UTC()
-		c.AnsweredAt = &t
-	}
-	if c.EndedAt != nil {
-		t := c.EndedAt.UTC()
-		c.EndedAt = &t
-	}
 	if len(c.StaffIDs) == 0 {
 		c.StaffIDs = nil
 	}
-	return c, nil
+	return nil
+}
+
+// errInfinity refuses an infinite timestamp, which no call time can be (a
+// *time.Time destination refuses it too).
+var errInfinity = errors.New("infinite timestamp")
+
+// optTime is v as a UTC time pointer, nil for NULL.
+func (sc *callScanner) optTime(v pgtype.Timestamptz) (*time.Time, error) {
+	switch {
+	case !v.Valid:
+		return nil, nil
+	case v.InfinityModifier != pgtype.Finite:
+		return nil, errInfinity
+	case len(sc.times) == cap(sc.times):
+		t := v.Time.UTC()
+		return &t, nil
+	}
+	sc.times = append(sc.times, v.Time.UTC())
+	return &sc.times[len(sc.times)-1], nil
 }
