@@ -40,14 +40,46 @@ func newHTTPMetrics(reg prometheus.Registerer) (*httpMetrics, error) {
 func (m *httpMetrics) Middleware(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
-		ww := middleware.NewWrapResponseWriter(w, r.ProtoMajor)
+		// The access log (run just before) wraps the writer already; its
+		// status is the one to count, without wrapping it a second time.
+		ww, ok := w.(middleware.WrapResponseWriter)
+		if !ok {
+			ww = middleware.NewWrapResponseWriter(w, r.ProtoMajor)
+		}
 		next.ServeHTTP(ww, r)
 		status := ww.Status()
 		if status == 0 {
 			status = http.StatusOK
 		}
-		labels := prometheus.Labels{"route": routePattern(r), "method": r.Method, "status": strconv.Itoa(status)}
-		m.requests.With(labels).Inc()
-		m.duration.With(labels).Observe(time.Since(start).Seconds())
+		// Label values in order, without building a map per request.
+		route, code := routePattern(r), statusText(status)
+		m.requests.WithLabelValues(route, r.Method, code).Inc()
+		m.duration.WithLabelValues(route, r.Method, code).Observe(time.Since(start).Seconds())
 	})
+}
+
+// statusText is status as a label value; the usual ones are spelled out
+// so counting a request allocates nothing.
+func statusText(status int) string {
+	switch status {
+	case http.StatusOK:
+		return "200"
+	case http.StatusNoContent:
+		return "204"
+	case http.StatusNotModified:
+		return "304"
+	case http.StatusBadRequest:
+		return "400"
+	case http.StatusUnauthorized:
+		return "401"
+	case http.StatusForbidden:
+		return "403"
+	case http.StatusNotFound:
+		return "404"
+	case http.StatusTooManyRequests:
+		return "429"
+	case http.StatusInternalServerError:
+		return "500"
+	}
+	return strconv.Itoa(status)
 }
