@@ -9,6 +9,13 @@
 // OpenAPI document is served at /v1/openapi.json; /healthz, /readyz and
 // /metrics serve operations.
 //
+// Live calls: POST /v1/calls/{id}/transfer and /notes act on a call the
+// engine in this process holds (Config.Live, which routing's *Engine
+// satisfies; the API never imports it); GET /v1/agents/{id}/events streams
+// a person's screen pops as Server-Sent Events read from the store
+// (agent_events), so any instance serves them and a client resumes with
+// Last-Event-ID.
+//
 // Each middleware has its own file: RequestIDMiddleware, AccessLog,
 // Recoverer, Authenticate, RequireRole, RateLimit and the metrics.
 //

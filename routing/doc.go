@@ -18,6 +18,8 @@
 //		Router:    routing.Router{Hours: &hours},
 //		Greeter:   routing.Greeter{Location: loc, Calendar: cal, TimeOfDay: true},
 //		Answer:    policy,
+//		Reserver:  store, // people held across engines
+//		Screen:    screens, // routing.NewScreenWriter(store, 0, log); go screens.Run(ctx)
 //	})
 //	wait := arictl.Start(ctx, client, eng) // inbound calls -> eng
 //
@@ -28,6 +30,21 @@
 // connect to a person, record a complaint or suggestion, or after-hours ->
 // S8 "anything else?" -> thanks, goodbye. Each step is a timeline event;
 // a caller hanging up at any step closes the record with the right outcome.
+//
+// Transfers (transfer.go, agenttransfer.go; S11, S15): the person's leg
+// carries the call's context (record.CallContext) as channel variables and,
+// for PJSIP, X-Callsvc-Context / X-Callsvc-Call-Id headers; they hear a
+// whisper of it before the caller (on music) is bridged. A failed attempt
+// (no answer within the ring limit, busy, unregistered, hung up during the
+// whisper) is on the timeline with its reason, the caller hears "對不起,
+// 請稍等" once for it, and the next free person of the department is rung
+// (MaxAttempts), then the desk, then Hooks.NobodyFree or a callback.
+// People are held one call at a time by a Reserver shared across engines
+// (api/postgres: FOR UPDATE SKIP LOCKED with a lease). Agents transfer
+// onward with Engine.Transfer (the API's POST /v1/calls/{id}/transfer) or
+// feature codes on their phone: *1<ext># blind, *2<ext># attended, then *3
+// complete or *0 cancel; the owner (S5) stays and the chain grows. Screen
+// pops go to a ScreenSink (ScreenWriter stores them for the API's stream).
 //
 // The pure parts stand alone; see the examples (AnswerPolicy, Greeter,
 // Router.Decide).
