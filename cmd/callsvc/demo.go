@@ -101,7 +101,7 @@ func runDemo(ctx context.Context, cfg config, args []string, stdout, stderr io.W
 	base := "http://" + ln.Addr().String()
 	apiCtx, stopAPI := context.WithCancel(ctx)
 	apiDone := make(chan error, 1)
-	go func() { apiDone <- serveAPI(apiCtx, cfg, st, ln, log) }()
+	go func() { apiDone <- serveAPI(apiCtx, cfg, st, eng.Engine, ln, log) }()
 	defer func() { stopAPI(); <-apiDone }()
 
 	fmt.Fprintf(stdout, "callsvc demo: stand-in Asterisk at %s, API at %s\n\n", pbx.URL(), base)

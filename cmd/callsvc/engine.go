@@ -55,10 +55,15 @@ func startEngine(ctx context.Context, cfg config, client *ari.Client, st *postgr
 	if cfg.alwaysOpen {
 		router.Hours = nil // the zero Router is always open
 	}
+	// Screen pops (S11: the context on the person's screen as the phone
+	// rings) are stored off the call's path, like the record.
+	screens := routing.NewScreenWriter(st, 0, logf)
 	eng, err := routing.NewEngine(routing.Config{
 		Control:   arictl.New(client, arictl.Options{}),
 		Sink:      w,
 		Directory: st,
+		Reserver:  st, // a person is rung for one call at a time, across instances
+		Screen:    screens,
 		Router:    router,
 		Greeter:   routing.Greeter{Location: cfg.Location, Calendar: cal, TimeOfDay: true, Catalogue: prompt.Standard(cfg.CompanyName)},
 		Answer:    policy,
@@ -79,6 +84,11 @@ func startEngine(ctx context.Context, cfg config, client *ari.Client, st *postgr
 			log.Error().Err(err).Msg("record writer stopped")
 		}
 	}()
+	screensDone := make(chan struct{})
+	go func() {
+		defer close(screensDone)
+		screens.Run(writerCtx)
+	}()
 	serveCtx, stopServe := context.WithCancel(ctx)
 	wait := arictl.Start(serveCtx, client, eng)
 	e := &engine{Engine: eng, writer: w}
@@ -95,6 +105,7 @@ func startEngine(ctx context.Context, cfg config, client *ari.Client, st *postgr
 		cancel()
 		stopWriter()
 		<-writerDone
+		<-screensDone
 	}
 	return e, nil
 }

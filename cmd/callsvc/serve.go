@@ -57,7 +57,7 @@ func runServe(ctx context.Context, cfg config, args []string, stdout, stderr io.
 	if err != nil {
 		return fmt.Errorf("listen %s: %w", cfg.HTTPAddr, err)
 	}
-	return serveAPI(ctx, cfg, st, ln, log)
+	return serveAPI(ctx, cfg, st, eng.Engine, ln, log)
 }
 
 // getenvFrom gives the ARI client the ARI settings as configured.
@@ -87,11 +87,13 @@ func logConfig(log zerolog.Logger, cfg config) {
 	ev.Msg("configuration")
 }
 
-// serveAPI serves the HTTP API on ln until ctx ends, then drains it.
-func serveAPI(ctx context.Context, cfg config, st api.Store, ln net.Listener, log zerolog.Logger) error {
+// serveAPI serves the HTTP API on ln until ctx ends, then drains it. live
+// is the engine in this process (agent transfers and notes on live calls);
+// nil when none runs here.
+func serveAPI(ctx context.Context, cfg config, st api.Store, live api.Live, ln net.Listener, log zerolog.Logger) error {
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	h, err := api.NewHandler(api.Config{Store: st, Logger: log, Registry: reg})
+	h, err := api.NewHandler(api.Config{Store: st, Logger: log, Registry: reg, Live: live})
 	if err != nil {
 		return fmt.Errorf("api: %w", err)
 	}
