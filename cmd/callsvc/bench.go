@@ -6,7 +6,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"math"
 	"os"
 	"strconv"
 	"strings"
@@ -40,6 +39,9 @@ type benchOptions struct {
 	mutexProf  string        // write a mutex contention profile here
 }
 
+// Bounds of --rate.
+const minRate, maxRate = 0.001, 1e6
+
 // rateFlag reads "500" or "500/s".
 type rateFlag struct{ v *float64 }
 
@@ -52,8 +54,10 @@ func (r rateFlag) String() string {
 
 func (r rateFlag) Set(s string) error {
 	v, err := strconv.ParseFloat(strings.TrimSuffix(strings.TrimSpace(s), "/s"), 64)
-	if err != nil || v <= 0 || math.IsInf(v, 0) {
-		return fmt.Errorf("rate %q: want calls per second, e.g. 500/s", s)
+	// The bounds keep the default hold (concurrent/rate) and the call
+	// count (rate*duration) finite; NaN fails both comparisons.
+	if err != nil || !(v >= minRate && v <= maxRate) {
+		return fmt.Errorf("rate %q: want calls per second between %g and %g, e.g. 500/s", s, minRate, maxRate)
 	}
 	*r.v = v
 	return nil

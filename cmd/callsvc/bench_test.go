@@ -130,11 +130,36 @@ func TestBenchDBURLNeedsDatabaseURL(t *testing.T) {
 	}
 }
 
+var rateCases = map[string]float64{"500": 500, "500/s": 500, " 2.5/s": 2.5}
+
 func TestRateFlagReadsPerSecond(t *testing.T) {
-	for in, want := range map[string]float64{"500": 500, "500/s": 500, " 2.5/s": 2.5} {
+	for in, want := range rateCases {
 		var v float64
 		if err := (rateFlag{&v}).Set(in); err != nil || v != want {
 			t.Errorf("Set(%q) = %v, %v; want %v", in, v, err, want)
 		}
 	}
+}
+
+// Whatever is typed after --rate, it is refused with an error or read as a
+// rate within bounds ("NaN" once slipped through).
+func FuzzRateFlag(f *testing.F) {
+	for in := range rateCases {
+		f.Add(in)
+	}
+	for _, in := range []string{"fast", "-5/s", "0", "NaN", "Inf/s", "1e309", "1e-300/s", "/s", ""} {
+		f.Add(in)
+	}
+	f.Fuzz(func(t *testing.T, in string) {
+		v := -1.0
+		if err := (rateFlag{&v}).Set(in); err != nil {
+			if v != -1 {
+				t.Fatalf("Set(%q) failed (%v) but changed the rate to %v", in, err, v)
+			}
+			return
+		}
+		if !(v >= minRate && v <= maxRate) {
+			t.Fatalf("Set(%q) accepted %v", in, v)
+		}
+	})
 }
