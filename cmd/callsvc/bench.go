@@ -39,8 +39,11 @@ type benchOptions struct {
 	mutexProf  string        // write a mutex contention profile here
 }
 
-// Bounds of --rate.
-const minRate, maxRate = 0.001, 1e6
+// Bounds of --rate and --concurrent.
+const (
+	minRate, maxRate = 0.001, 1e6
+	maxConcurrent    = 1_000_000
+)
 
 // rateFlag reads "500" or "500/s".
 type rateFlag struct{ v *float64 }
@@ -81,8 +84,8 @@ func parseBenchFlags(args []string, stderr io.Writer) (benchOptions, error) {
 	case fs.NArg() > 0:
 		fmt.Fprintf(stderr, "bench: unexpected argument %q\n", fs.Arg(0))
 		return o, errUsage
-	case o.duration <= 0 || o.concurrent <= 0 || o.hold < 0:
-		fmt.Fprintln(stderr, "bench: --duration and --concurrent must be positive, --hold not negative")
+	case o.duration <= 0 || o.concurrent <= 0 || o.concurrent > maxConcurrent || o.hold < 0:
+		fmt.Fprintf(stderr, "bench: --duration must be positive, --concurrent 1..%d, --hold not negative\n", maxConcurrent)
 		return o, errUsage
 	case o.db != "private" && o.db != "url" && o.db != "none":
 		fmt.Fprintf(stderr, "bench: --db %q: want private, url or none\n", o.db)

@@ -108,6 +108,8 @@ func TestBenchRejectsBadFlags(t *testing.T) {
 		{"--rate", "-5/s"},
 		{"--duration", "0s"},
 		{"--concurrent", "0"},
+		{"--concurrent", "9223372036854775807"},
+		{"--hold", "-1s"},
 		{"--db", "mysql"},
 		{"extra"},
 	} {
