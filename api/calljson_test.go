@@ -254,3 +254,37 @@ func BenchmarkCallPageJSON(b *testing.B) {
 		}
 	})
 }
+
+func TestJSONTimeMatchesMarshalJSON(t *testing.T) {
+	zones := []*time.Location{time.UTC, time.FixedZone("", 8*3600), time.FixedZone("", -(9*3600 + 30*60 + 59)),
+		time.FixedZone("", 23*3600+59*60), time.FixedZone("", -(24*3600 - 1)), time.FixedZone("", 24*3600)}
+	check := func(tm time.Time) {
+		t.Helper()
+		want, wantErr := tm.MarshalJSON()
+		got, gotErr := appendJSONTime(nil, tm)
+		if (wantErr != nil) != (gotErr != nil) || (wantErr == nil && !bytes.Equal(got, want)) {
+			t.Fatalf("%v: ours %s (%v), MarshalJSON %s (%v)", tm, got, gotErr, want, wantErr)
+		}
+	}
+	for _, tm := range []time.Time{
+		{}, time.Date(0, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(0, 2, 29, 12, 0, 0, 1, time.UTC),
+		time.Date(-1, 12, 31, 23, 59, 59, 999999999, time.UTC), time.Date(9999, 12, 31, 23, 59, 59, 999999999, time.UTC),
+		time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC), time.Unix(-1, 5e8).UTC(), time.Unix(0, 0).UTC(),
+		time.Date(1900, 3, 1, 0, 0, 0, 0, time.UTC), time.Date(2000, 2, 29, 0, 0, 0, 100, time.UTC),
+		time.Date(2100, 2, 28, 23, 59, 59, 0, time.UTC), time.Date(2100, 3, 1, 0, 0, 0, 0, time.UTC),
+	} {
+		for _, z := range zones {
+			check(tm.In(z))
+		}
+	}
+	// Every 4 days and a bit, across the whole range and past both ends,
+	// in every zone, with varying fractions.
+	const (
+		minRFC3339Sec = -62167219200 // 0000-01-01T00:00:00Z
+		maxRFC3339Sec = 253402300799 // 9999-12-31T23:59:59Z
+	)
+	rng := rand.New(rand.NewPCG(3, 4))
+	for sec := int64(minRFC3339Sec - 3*86400); sec < maxRFC3339Sec+3*86400; sec += 4*86400 + 3607 {
+		check(time.Unix(sec, rng.Int64N(1e9)>>(rng.IntN(4)*10)).In(zones[rng.IntN(len(zones))]))
+	}
+}
