@@ -64,6 +64,7 @@ func startEngine(ctx context.Context, cfg config, client *ari.Client, st *postgr
 		Directory: st,
 		Reserver:  st, // a person is rung for one call at a time, across instances
 		Screen:    screens,
+		Notifier:  &supervisorScreens{staff: st, screens: screens, log: log, now: time.Now},
 		Router:    router,
 		Greeter:   routing.Greeter{Location: cfg.Location, Calendar: cal, TimeOfDay: true, Catalogue: prompt.Standard(cfg.CompanyName)},
 		Answer:    policy,
