@@ -57,6 +57,8 @@ type call struct {
 	phase   string       // phaseTalk or phaseConsult when requests are taken
 	consult *agentLeg    // the target of an attended transfer
 	request *transferCmd // the request behind the last evRequest from next
+
+	urg urgentWait // an urgent caller holding for a person's answer
 }
 
 type agentLeg struct {
@@ -79,6 +81,7 @@ func (e *Engine) newCall(a Arrival) *call {
 	now := e.cfg.Now().UTC()
 	c := &call{e: e, leg: a.Leg, arr: a, ctx: ctx, cancel: cancel, lang: e.cfg.Language,
 		lookup: make(chan lookupResult, 1), reqs: make(chan *transferCmd)}
+	c.urg.answers = make(chan bool)
 	c.rec = record.Call{
 		ID:           ulid.Make().String(),
 		Node:         a.Leg.Node,
@@ -157,6 +160,9 @@ func (c *call) next(d time.Duration) (Event, error) {
 			return Event{}, errTimeout
 		case r := <-c.lookup:
 			c.tookLookup(r)
+		case ok := <-c.urg.answers:
+			c.urg.got = ok
+			return Event{Kind: evUrgent}, nil
 		case cmd := <-c.reqs:
 			if c.phase == "" {
 				cmd.reply <- transferReply{err: record.Errorf(record.EConflict, "the call is not with a person now")}

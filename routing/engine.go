@@ -52,6 +52,43 @@ type Config struct {
 	// Screen receives screen-pop events for the people a call reaches;
 	// nil: none are sent.
 	Screen ScreenSink
+
+	// Away handling (S16-S19): what the caller hears and may do when the
+	// person asked for cannot take the call.
+	Away AwayConfig
+}
+
+// AwayConfig is how the engine handles a person who is away. The zero
+// value works: everyone active counts as available unless Presence says
+// otherwise, and a message is offered only with Messages set.
+type AwayConfig struct {
+	// Presence is where people's statuses come from; nil: Hooks.Presence
+	// (or everyone active) decides who is available.
+	Presence PresenceSource
+	// Phones says whether a person's phone is reachable (the "unreachable"
+	// wording); nil: not checked.
+	Phones PhoneStates
+	// Messages takes the messages callers leave; nil: option 1 (leave a
+	// message) is not offered.
+	Messages MessageSink
+	// Notifier tells the person of urgent calls (their screen pop is
+	// always sent); nil: the screen pop only.
+	Notifier PersonNotifier
+	// Location reads return times as times of day (default
+	// Greeter.Location, else UTC).
+	Location *time.Location
+	// UrgentTimeout is how long an urgent caller holds for the person's
+	// answer (accept or decline) before being offered the options again;
+	// default 60 s.
+	UrgentTimeout time.Duration
+	// MessageMax and MessageSilence end a message's recording (besides
+	// #); defaults 3 min and 10 s.
+	MessageMax     time.Duration
+	MessageSilence time.Duration
+	// CallbackAfter is when a callback is promised: this long after the
+	// person is back (or after now when no return time is known);
+	// default 30 min.
+	CallbackAfter time.Duration
 }
 
 // Hooks are the seams for what later issues add (presence, retries,
@@ -137,6 +174,25 @@ func NewEngine(cfg Config) (*Engine, error) {
 	if cfg.ReserveLease <= 0 {
 		cfg.ReserveLease = 15 * time.Minute
 	}
+	a := &cfg.Away
+	if a.Location == nil {
+		a.Location = cfg.Greeter.Location
+	}
+	if a.Location == nil {
+		a.Location = time.UTC
+	}
+	if a.UrgentTimeout <= 0 {
+		a.UrgentTimeout = 60 * time.Second
+	}
+	if a.MessageMax <= 0 {
+		a.MessageMax = 3 * time.Minute
+	}
+	if a.MessageSilence <= 0 {
+		a.MessageSilence = 10 * time.Second
+	}
+	if a.CallbackAfter <= 0 {
+		a.CallbackAfter = 30 * time.Minute
+	}
 	root, stop := context.WithCancel(context.Background())
 	return &Engine{cfg: cfg, root: root, stop: stop,
 		busy: map[string]string{}, idle: map[string]time.Time{}, calls: map[string]*call{}}, nil
@@ -217,8 +273,15 @@ func (e *Engine) Close() {
 // on a call and for how long each has been idle.
 func (e *Engine) candidates(ctx context.Context, staff []record.Staff, taken map[string]bool) []Candidate {
 	out := make([]Candidate, 0, len(staff))
+	presence := e.presenceAll(ctx)
+	now := e.cfg.Now()
 	for _, s := range staff {
 		avail := s.Active
+		if p, ok := presence[s.ID]; ok && avail {
+			// What the person said decides here; the phone's own state
+			// is found out by ringing it.
+			avail = record.Effective(p, record.Derived{}, now).Reachable()
+		}
 		if avail && e.cfg.Hooks.Presence != nil {
 			avail = e.cfg.Hooks.Presence(ctx, s)
 		}

@@ -115,6 +115,9 @@ type scenarioOptions struct {
 	reserver   routing.Reserver
 	screen     routing.ScreenSink
 	srv        *aritest.Server // default a new stand-in
+	// away builds the away handling once the stand-in, client and store
+	// exist (presence, phone states, the message writer); nil: none.
+	away func(sc *scenario) routing.AwayConfig
 }
 
 func newScenario(t *testing.T, o scenarioOptions) *scenario {
@@ -169,6 +172,10 @@ func newScenario(t *testing.T, o scenarioOptions) *scenario {
 		dir = nil
 	}
 	cal := calendar.Combine(calendar.China(), calendar.UnitedStates())
+	var away routing.AwayConfig
+	if o.away != nil {
+		away = o.away(sc)
+	}
 	sc.eng, err = routing.NewEngine(routing.Config{
 		Control:   arictl.New(client, arictl.Options{}),
 		Sink:      sc.tap,
@@ -187,6 +194,7 @@ func newScenario(t *testing.T, o scenarioOptions) *scenario {
 		Reserver:  o.reserver,
 		Screen:    o.screen,
 		GreetWait: 5 * time.Second,
+		Away:      away,
 		// Real time (a context deadline): generous, so a loaded machine
 		// does not turn a lookup into a failure.
 		LookupTimeout: 10 * time.Second,

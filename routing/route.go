@@ -52,6 +52,21 @@ func (c *call) handle(intent, ext string, fallback bool) error {
 		_, err := c.play(false, c.media(k))
 		return err
 	}
+	if d.Requested != nil && d.Rule == RulePresence {
+		// S16-S19: the person asked for cannot come to the phone; the
+		// caller hears why and chooses what next, rather than the desk.
+		if d.Staff != nil {
+			c.e.release(d.Staff.ID, c.rec.ID, c.now())
+		}
+		return c.away(*d.Requested)
+	}
+	if d.Rule == RuleExtension && c.phoneUnreachable(*d.Staff) {
+		// Asked for by extension, free by presence, but Asterisk cannot
+		// reach their phone: say so rather than ring nothing.
+		s := *d.Staff
+		c.e.release(s.ID, c.rec.ID, c.now())
+		return c.away(s)
+	}
 	if d.Staff == nil {
 		return c.nobodyFree(d, prompt.KeyDeskBusy)
 	}

@@ -1,0 +1,246 @@
+package routing
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"callsvc/api/record"
+	"callsvc/routing/prompt"
+)
+
+// Away options, the digits read out after the away wording.
+const (
+	awayMessage   = "1"
+	awayColleague = "2"
+	awayUrgent    = "3"
+	awayCallback  = "4"
+)
+
+// presenceAll reads everyone's presence (nil without a source, or when it
+// cannot be read: then the directory's Active flag decides, and a call is
+// never held up by the store).
+func (e *Engine) presenceAll(ctx context.Context) map[string]record.Presence {
+	src := e.cfg.Away.Presence
+	if src == nil {
+		return nil
+	}
+	ctx, cancel := context.WithTimeout(ctx, e.cfg.LookupTimeout)
+	defer cancel()
+	out := map[string]record.Presence{}
+	q := record.ListQuery{Limit: 1000}
+	for range 20 {
+		page, next, err := src.ListPresence(ctx, q)
+		if err != nil {
+			e.cfg.Log("warn", "presence list failed", map[string]any{"error": err.Error()})
+			return out
+		}
+		for _, p := range page {
+			out[p.StaffID] = p
+		}
+		if next == "" {
+			break
+		}
+		q.Cursor = next
+	}
+	return out
+}
+
+// effective is s's status now: what they said, their working hours, and
+// what the engine and Asterisk know of their phone.
+func (c *call) effective(s record.Staff) record.EffectiveStatus {
+	var p record.Presence
+	if src := c.e.cfg.Away.Presence; src != nil {
+		ctx, cancel := context.WithTimeout(c.ctx, c.e.cfg.LookupTimeout)
+		got, err := src.GetPresence(ctx, s.ID)
+		cancel()
+		if err != nil {
+			c.log("warn", "presence lookup failed", "staff_id", s.ID, "error", err.Error())
+		} else {
+			p = got
+		}
+	}
+	var d record.Derived
+	c.e.mu.Lock()
+	_, d.OnCall = c.e.busy[s.ID]
+	c.e.mu.Unlock()
+	if !d.OnCall {
+		d.Unreachable = c.phoneUnreachable(s)
+	}
+	st := record.Effective(p, d, c.now())
+	if st.Reachable() && c.e.cfg.Hooks.Presence != nil && !c.e.cfg.Hooks.Presence(c.ctx, s) {
+		// The older seam says they are away without saying how.
+		st = record.EffectiveStatus{Status: record.PresenceOut, Reason: "presence hook"}
+	}
+	if st.Reachable() {
+		// Chosen as not free, yet free by every source: away from the
+		// desk without a word; the plain S18 wording fits.
+		st = record.EffectiveStatus{Status: record.PresenceOut, Reason: "not free when routed"}
+	}
+	return st
+}
+
+// phoneUnreachable asks Asterisk whether s's phone is offline (false when
+// it cannot tell: a doubtful answer never keeps a caller from a person).
+func (c *call) phoneUnreachable(s record.Staff) bool {
+	ph := c.e.cfg.Away.Phones
+	if ph == nil {
+		return false
+	}
+	ctx, cancel := context.WithTimeout(c.ctx, c.e.cfg.LookupTimeout)
+	defer cancel()
+	un, err := ph.Unreachable(ctx, c.leg.Node, s.Endpoint)
+	if err != nil {
+		c.log("warn", "phone state lookup failed", "staff_id", s.ID, "error", err.Error())
+		return false
+	}
+	return un
+}
+
+var awayWords = map[string]prompt.Key{
+	record.PresenceMeeting:     prompt.KeyAwayMeeting,
+	record.PresenceVisitor:     prompt.KeyAwayVisitor,
+	record.PresenceOut:         prompt.KeyAwayOut,
+	record.PresenceEvent:       prompt.KeyAwayEvent,
+	record.PresenceOffDuty:     prompt.KeyAwayOffDuty,
+	record.PresenceOnCall:      prompt.KeyAwayOnCall,
+	record.PresenceUnreachable: prompt.KeyAwayNoPhone,
+}
+
+// awayMedia says why the person cannot come to the phone, in the words
+// their status calls for (S16-S19): for out, roughly where (a known place
+// only) and when they will be back, as a time of day.
+func (c *call) awayMedia(st record.EffectiveStatus) (media []string, placeSaid, backSaid bool) {
+	k, ok := awayWords[st.Status]
+	if !ok {
+		k = prompt.KeyAwayOut
+	}
+	media = []string{c.media(prompt.KeyAwayColleague), c.media(k)}
+	if st.Status == record.PresenceOut || st.Status == record.PresenceEvent {
+		if pk, ok := prompt.PlaceKey(st.Where); ok {
+			media = append(media, c.media(pk))
+			placeSaid = true
+		}
+	}
+	if st.BackAt != nil {
+		loc := c.e.cfg.Away.Location
+		if tm, ok := prompt.TimeOfDay(c.lang, st.BackAt.In(loc), c.now().In(loc)); ok {
+			media = append(media, c.media(prompt.KeyAwayBackAround))
+			media = append(media, tm...)
+			media = append(media, c.media(prompt.KeyAwayBackEnd))
+			backSaid = true
+		}
+	}
+	return append(media, c.media(prompt.KeyAwayCanIHelp)), placeSaid, backSaid
+}
+
+// awayOptions is the options menu, leaving out a message when no one
+// takes messages.
+func (c *call) awayOptions() []string {
+	var m []string
+	if c.e.cfg.Away.Messages != nil {
+		m = append(m, c.media(prompt.KeyAwayOptMessage))
+	}
+	return append(m, c.media(prompt.KeyAwayOptColleague), c.media(prompt.KeyAwayOptUrgent), c.media(prompt.KeyAwayOptCallback))
+}
+
+// away handles a caller whose person s cannot take the call: the wording
+// for their status, then the options (a message, another colleague, an
+// urgent try, a callback). No choice or a wrong key is asked again twice,
+// then a callback is promised.
+func (c *call) away(s record.Staff) error {
+	st := c.effective(s)
+	media, placeSaid, backSaid := c.awayMedia(st)
+	data := map[string]any{"staff_id": s.ID, "status": st.Status, "reason": st.Reason,
+		"place_said": placeSaid, "back_said": backSaid}
+	if st.Where != "" {
+		data["where"] = st.Where
+	}
+	if st.BackAt != nil {
+		data["back_at"] = st.BackAt.UTC().Format(time.RFC3339)
+	}
+	c.event("away", s.ID, data)
+	media = append(media, c.awayOptions()...)
+	for tries := 0; tries < 3; {
+		d, err := c.play(true, media...)
+		if err != nil {
+			return err
+		}
+		if d == "" {
+			d, err = c.digit(c.e.cfg.MenuTimeout)
+			if err != nil && !errors.Is(err, errTimeout) {
+				return err
+			}
+		}
+		c.event("away_choice", s.ID, map[string]any{"digit": d, "attempt": tries + 1})
+		switch {
+		case d == awayMessage && c.e.cfg.Away.Messages != nil:
+			return c.takeMessage(s)
+		case d == awayColleague:
+			next := c.e.nextPerson(c, s.Department, map[string]bool{s.ID: true})
+			if next == nil {
+				c.event("away_no_colleague", s.ID, map[string]any{"department": s.Department})
+				media = append([]string{c.media(prompt.KeyNoColleagueFree)}, c.awayOptions()...)
+				continue
+			}
+			dd := Decision{Kind: TargetPerson, Department: s.Department, Staff: next, Requested: &s,
+				Rule: "away:colleague", Reason: "the person asked for is away; the caller chose a free colleague"}
+			c.event("routed", next.ID, map[string]any{"rule": dd.Rule, "reason": dd.Reason, "target": string(dd.Kind),
+				"department": dd.Department, "staff_id": next.ID, "requested_staff_id": s.ID})
+			return c.connect(dd)
+		case d == awayUrgent:
+			done, err := c.urgent(s, st)
+			if err != nil || done {
+				return err
+			}
+			media = c.awayOptions() // the decline or no-reply wording was said
+			continue
+		case d == awayCallback:
+			return c.requestCallback(s, st, "caller_chose")
+		}
+		tries++
+		if tries == 3 {
+			break
+		}
+		k := prompt.KeyInvalidChoice
+		if d == "" {
+			k = prompt.KeyNoChoice
+		}
+		media = append([]string{c.media(k)}, c.awayOptions()...)
+	}
+	return c.requestCallback(s, st, "no_choice")
+}
+
+// requestCallback records a callback from s with a promised time (S12):
+// after they are back, or soon; the caller hears the time.
+func (c *call) requestCallback(s record.Staff, st record.EffectiveStatus, why string) error {
+	now := c.now()
+	at := now.Add(c.e.cfg.Away.CallbackAfter)
+	if st.BackAt != nil && st.BackAt.After(now) {
+		at = st.BackAt.Add(c.e.cfg.Away.CallbackAfter)
+	}
+	at = at.Truncate(time.Minute)
+	c.event("callback_requested", s.ID, map[string]any{"staff_id": s.ID, "promised_at": at.UTC().Format(time.RFC3339),
+		"callback_number": c.rec.CallerNumber, "why": why})
+	c.rec.Outcome = record.OutcomeCallbackRequested
+	c.note("callback promised by " + s.ID + " around " + at.UTC().Format(time.RFC3339))
+	c.save()
+	media := []string{c.media(prompt.KeyCallbackBooked)}
+	loc := c.e.cfg.Away.Location
+	if tm, ok := prompt.TimeOfDay(c.lang, at.In(loc), now.In(loc)); ok {
+		media = append(media, tm...)
+	} else {
+		media = []string{c.media(prompt.KeyCallbackPromise)}
+	}
+	_, err := c.play(false, media...)
+	return err
+}
+
+// note adds a line to the call's notes.
+func (c *call) note(line string) {
+	if c.rec.Notes == "" {
+		c.rec.Notes = line
+	} else {
+		c.rec.Notes += "\n" + line
+	}
+}
