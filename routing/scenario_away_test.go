@@ -26,11 +26,25 @@ type awayKit struct {
 // noticeLog collects notices for people: a hand-written PersonNotifier.
 type noticeLog struct {
 	screenLog
+	sent chan routing.Notice // every notice, for tests to wait on
 }
 
 func (n *noticeLog) NotifyPerson(_ context.Context, x routing.Notice) error {
 	n.AgentEvent(record.AgentEvent{StaffID: x.StaffID, Type: x.Type})
+	n.sent <- x
 	return nil
+}
+
+// next waits for the next notice.
+func (n *noticeLog) next(t *testing.T, ctx context.Context) routing.Notice {
+	t.Helper()
+	select {
+	case x := <-n.sent:
+		return x
+	case <-ctx.Done():
+		t.Fatal("no notice sent")
+		return routing.Notice{}
+	}
 }
 
 // newAwayScenario wires presence from the store, phone states and message
@@ -38,7 +52,7 @@ func (n *noticeLog) NotifyPerson(_ context.Context, x routing.Notice) error {
 // cmd/callsvc does. Limits not under test are generous.
 func newAwayScenario(t *testing.T, urgent time.Duration) (*scenario, *awayKit) {
 	t.Helper()
-	kit := &awayKit{screen: &screenLog{}, notices: &noticeLog{}}
+	kit := &awayKit{screen: &screenLog{}, notices: &noticeLog{sent: make(chan routing.Notice, 16)}}
 	sc := newScenario(t, scenarioOptions{screen: kit.screen, away: func(sc *scenario) routing.AwayConfig {
 		ctl := arictl.New(sc.client, arictl.Options{})
 		w, err := routing.NewMessageWriter(sc.store, routing.MessageWriterOptions{SpoolDir: t.TempDir(), Fetcher: ctl,

@@ -75,18 +75,18 @@ func (e *Engine) AnswerUrgent(ctx context.Context, callID, staffID string, accep
 // decline or no reply).
 func (c *call) urgent(s record.Staff, st record.EffectiveStatus) (done bool, err error) {
 	timeout := c.e.cfg.Away.UrgentTimeout
-	c.event("urgent_requested", s.ID, map[string]any{"staff_id": s.ID, "status": st.Status, "timeout_s": int(timeout / time.Second)})
 	if _, err := c.play(false, c.media(prompt.KeyUrgentHold)); err != nil {
 		return false, err
 	}
 	if err := c.e.cfg.Control.StartMOH(c.ctx, c.leg); err != nil {
 		return false, c.controlErr("music on hold", err)
 	}
+	// Waiting from here: the person may answer the instant they are told.
+	c.urg.set(s.ID)
 	cc := c.context()
 	c.pop(s.ID, "urgent", cc)
 	c.notifyUrgent(s, cc, c.now().Add(timeout))
-
-	c.urg.set(s.ID)
+	c.event("urgent_requested", s.ID, map[string]any{"staff_id": s.ID, "status": st.Status, "timeout_s": int(timeout / time.Second)})
 	answer, err := c.awaitUrgent(timeout)
 	c.urg.set("")
 	if err != nil {
@@ -98,7 +98,7 @@ func (c *call) urgent(s record.Staff, st record.EffectiveStatus) (done bool, err
 	if err := c.e.cfg.Control.StopMOH(c.ctx, c.leg); err != nil {
 		return false, c.controlErr("stop music on hold", err)
 	}
-	c.event("urg"+answer, s.ID, map[string]any{"staff_id": s.ID})
+	c.event("urgent_"+answer, s.ID, map[string]any{"staff_id": s.ID})
 	switch answer {
 	case "declined":
 		_, err := c.play(false, c.media(prompt.KeyUrgentDeclined))

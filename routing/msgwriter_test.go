@@ -1,0 +1,201 @@
+package routing_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/oklog/ulid/v2"
+
+	"callsvc/api/postgres"
+	"callsvc/api/postgres/pgtest"
+	"callsvc/api/record"
+	"callsvc/routing"
+)
+
+// fetcher is a hand-written RecordingFetcher: Asterisk's stored files.
+type fetcher struct {
+	fetch func(node, name string) ([]byte, error)
+}
+
+func (f fetcher) FetchRecording(_ context.Context, node, name string) ([]byte, error) {
+	return f.fetch(node, name)
+}
+
+// downStore is the real store behind a switch that makes every write fail
+// while down (a database outage), without touching the database.
+type downStore struct {
+	*postgres.Store
+	down  atomic.Bool
+	tried chan struct{} // one per CreateMessage, for tests to wait on
+}
+
+var errDown = errors.New("store down")
+
+func (s *downStore) CreateMessage(ctx context.Context, m record.Message) (record.Message, bool, error) {
+	select {
+	case s.tried <- struct{}{}:
+	default:
+	}
+	if s.down.Load() {
+		return record.Message{}, false, errDown
+	}
+	return s.Store.CreateMessage(ctx, m)
+}
+
+func (s *downStore) PutMessageAudio(ctx context.Context, id string, wav []byte) error {
+	if s.down.Load() {
+		return errDown
+	}
+	return s.Store.PutMessageAudio(ctx, id, wav)
+}
+
+func wavOf(pcm []byte) []byte {
+	var b bytes.Buffer
+	b.WriteString("RIFF")
+	n := uint32(36 + len(pcm))
+	b.Write([]byte{byte(n), byte(n >> 8), byte(n >> 16), byte(n >> 24)})
+	b.WriteString("WAVEfmt ")
+	b.Write([]byte{16, 0, 0, 0, 1, 0, 1, 0, 0x40, 0x1f, 0, 0, 0x80, 0x3e, 0, 0, 2, 0, 16, 0})
+	b.WriteString("data")
+	d := uint32(len(pcm))
+	b.Write([]byte{byte(d), byte(d >> 8), byte(d >> 16), byte(d >> 24)})
+	b.Write(pcm)
+	return b.Bytes()
+}
+
+func runMessages(t *testing.T, w *routing.MessageWriter) (stop func()) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { defer close(done); w.Run(ctx) }()
+	stop = func() { cancel(); <-done }
+	t.Cleanup(stop)
+	return stop
+}
+
+// A store failure while saving spools the message with its audio; nothing
+// is lost: a writer started later on the same spool (after a restart)
+// stores it, and replaying the same message again is a no-op.
+func TestMessageWriterSpoolsWhileStoreIsDown(t *testing.T) {
+	t.Parallel()
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	real := pgtest.NewStore(t)
+	staff, err := real.CreateStaff(ctx, record.Staff{Name: "王經理", Extension: "2001", Endpoint: "PJSIP/2001",
+		Department: "sales", Role: record.RoleAgent, Active: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	audio := wavOf(pcmOf(1600, 5))
+	var fetched atomic.Int32
+	asterisk := fetcher{func(node, name string) ([]byte, error) {
+		fetched.Add(1)
+		if node != "n1" || name != "rec-1" {
+			return nil, errors.New("no such recording")
+		}
+		return audio, nil
+	}}
+	st := &downStore{Store: real, tried: make(chan struct{}, 4)}
+	st.down.Store(true)
+	dir := t.TempDir()
+	w1, err := routing.NewMessageWriter(st, routing.MessageWriterOptions{SpoolDir: dir, Fetcher: asterisk, Retry: 20 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	stop1 := runMessages(t, w1)
+	m := record.Message{ID: ulid.Make().String(), CallID: ulid.Make().String(), ForStaffID: staff.ID,
+		CallerNumber: "+8613800138000", CallbackNumber: "+8613800138000", RecordingName: "rec-1", DurationMS: 2000,
+		CreatedAt: time.Now().UTC()}
+	w1.Message(m, "n1")
+	for range 2 { // it has tried and failed, and tried again
+		select {
+		case <-ctx.Done():
+			t.Fatal("the writer never tried the store")
+		case <-st.tried:
+		}
+	}
+	stop1()
+	if w1.Pending() != 1 {
+		t.Fatalf("pending %d, want 1 spooled", w1.Pending())
+	}
+	if _, err := real.GetMessage(ctx, m.ID); !record.IsNotFound(err) {
+		t.Fatalf("stored while down: %v", err)
+	}
+
+	// Asterisk is gone by now: the spool carries the audio.
+	gone := fetcher{func(string, string) ([]byte, error) { return nil, errors.New("asterisk restarted") }}
+	w2, err := routing.NewMessageWriter(real, routing.MessageWriterOptions{SpoolDir: dir, Fetcher: gone, Retry: 20 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	runMessages(t, w2)
+	if err := w2.Flush(ctx); err != nil {
+		t.Fatal(err)
+	}
+	w2.Message(m, "n1") // a replay: the same id
+	if err := w2.Flush(ctx); err != nil {
+		t.Fatal(err)
+	}
+	got, err := real.GetMessage(ctx, m.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.AudioBytes != len(audio) || got.ForStaffID != staff.ID {
+		t.Fatalf("stored %+v", got)
+	}
+	wav, err := real.MessageAudio(ctx, m.ID)
+	if err != nil || !bytes.Equal(wav, audio) {
+		t.Fatalf("audio %d bytes (%v), want %d", len(wav), err, len(audio))
+	}
+	page, err := real.ListMessages(ctx, record.MessageFilter{ForStaffID: staff.ID})
+	if err != nil || len(page.Messages) != 1 {
+		t.Fatalf("%d messages (%v), want 1 after the replay", len(page.Messages), err)
+	}
+	if fetched.Load() != 1 {
+		t.Fatalf("fetched from Asterisk %d times, want once", fetched.Load())
+	}
+}
+
+// A spool file that is not a message is set aside, not retried for ever.
+func TestMessageWriterSetsAsideBadSpool(t *testing.T) {
+	t.Parallel()
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	dir := t.TempDir()
+	bad := filepath.Join(dir, "message-01BAD.json")
+	if err := os.WriteFile(bad, []byte("{not json"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	w, err := routing.NewMessageWriter(pgtest.NewStore(t), routing.MessageWriterOptions{SpoolDir: dir,
+		Fetcher: fetcher{func(string, string) ([]byte, error) { return nil, errors.New("none") }}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	runMessages(t, w)
+	if err := w.Flush(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "message-01BAD.bad")); err != nil {
+		t.Fatalf("bad spool not set aside: %v", err)
+	}
+}
+
+func TestNewMessageWriterNeedsItsParts(t *testing.T) {
+	t.Parallel()
+	f := fetcher{func(string, string) ([]byte, error) { return nil, nil }}
+	if _, err := routing.NewMessageWriter(nil, routing.MessageWriterOptions{SpoolDir: t.TempDir(), Fetcher: f}); err == nil {
+		t.Error("no store accepted")
+	}
+	if _, err := routing.NewMessageWriter(&downStore{}, routing.MessageWriterOptions{Fetcher: f}); err == nil {
+		t.Error("no spool dir accepted")
+	}
+	if _, err := routing.NewMessageWriter(&downStore{}, routing.MessageWriterOptions{SpoolDir: t.TempDir()}); err == nil {
+		t.Error("no fetcher accepted")
+	}
+}
