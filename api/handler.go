@@ -93,6 +93,7 @@ func (h *Handler) routes() []route {
 		{http.MethodGet, "/calls/{id}", callReader, h.getCall},
 		{http.MethodPost, "/calls/{id}/transfer", liveActor, h.transferCall},
 		{http.MethodPost, "/calls/{id}/notes", liveActor, h.addNote},
+		{http.MethodPost, "/calls/{id}/urgent", liveActor, h.answerUrgent},
 		{http.MethodGet, "/agents/{id}/events", liveActor, h.agentStream},
 		{http.MethodGet, "/reports/summary", supervisor, h.summary},
 		{http.MethodPost, "/customers", supervisor, h.createCustomer},

@@ -1,11 +1,16 @@
 package routing_test
 
 import (
+	"net/http"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/oklog/ulid/v2"
+
+	"callsvc/api"
+	"callsvc/api/apitest"
 	"callsvc/api/record"
 	"callsvc/ari/aritest"
 	"callsvc/routing/prompt"
@@ -154,5 +159,43 @@ func TestAwayNoColleagueFree(t *testing.T) {
 	_, evs := sc.done()
 	if !hasType(evs, "away_no_colleague") || hasType(evs, "ringing_staff") {
 		t.Fatalf("timeline %v", types(evs))
+	}
+}
+
+// The person answers through the real API over HTTP (POST
+// /v1/calls/{id}/urgent with their agent token): a decline takes the
+// caller back to the options; someone else's answer is a conflict.
+func TestUrgentDeclinedOverAPI(t *testing.T) {
+	t.Parallel()
+	sc, kit := newAwayScenario(t, 0)
+	srv := apitest.NewOn(t, sc.store, func(c *api.Config) { c.Live = sc.eng })
+	agentID := srv.AgentID // extension 2999
+	sc.srv.AddPhone("PJSIP/2999", aritest.PhoneOptions{Manual: true})
+	sc.setPresence(record.Presence{StaffID: agentID, Status: record.PresenceVisitor})
+	caller := sc.askFor("2999")
+	sc.press(caller, "3")
+	sc.waitEvent("urgent_requested")
+	id := sc.liveCallID()
+
+	r := srv.Do(t, http.MethodPost, "/v1/calls/"+ulid.Make().String()+"/urgent", record.RoleAgent, map[string]string{"answer": "accept"})
+	if r.Status != http.StatusNotFound {
+		t.Fatalf("unknown call: %d %s", r.Status, r.Body)
+	}
+	r = srv.Do(t, http.MethodPost, "/v1/calls/"+id+"/urgent", record.RoleAgent, map[string]string{"answer": "decline"})
+	var res api.UrgentResult
+	r.Decode(t, &res)
+	if r.Status != http.StatusOK || res.Answer != "decline" || res.CallID != id {
+		t.Fatalf("decline: %d %s", r.Status, r.Body)
+	}
+	sc.hear(caller, zhm(prompt.KeyUrgentDeclined))
+	r = srv.Do(t, http.MethodPost, "/v1/calls/"+id+"/urgent", record.RoleAgent, map[string]string{"answer": "accept"})
+	if r.Status != http.StatusConflict {
+		t.Fatalf("answer when no longer waiting: %d %s", r.Status, r.Body)
+	}
+	caller.Hangup(sc.ctx)
+	_, evs := sc.done()
+	inOrder(t, "timeline", types(evs), "urgent_requested", "urgent_declined")
+	if got := kit.screen.types(agentID); !slices.Equal(got, []string{"urgent", "urgent_closed"}) {
+		t.Fatalf("screen pops %v", got)
 	}
 }
