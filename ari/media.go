@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
+	"strings"
 )
 
 // Media URIs for Play. Asterisk plays them in order when several are given.
@@ -37,9 +38,9 @@ func (c *Client) Play(ctx context.Context, target Key, o PlayOptions) (*Playback
 	}
 	q := query{}.str("lang", o.Lang).num("offsetms", o.OffsetMs).num("skipms", o.SkipMs).
 		str("playbackId", o.PlaybackID)
-	for _, m := range o.Media {
-		q.values().Add("media", m)
-	}
+	// One parameter, comma-separated: Asterisk keeps only the last of
+	// repeated "media" parameters.
+	q = q.str("media", strings.Join(o.Media, ","))
 	var out Playback
 	r := request{method: http.MethodPost, path: targetPath(target) + "/play", query: q.values()}
 	if err := c.do(ctx, n, r, &out); err != nil {

@@ -44,7 +44,9 @@ func TestRequestShapes(t *testing.T) {
 		{"PlaySeveral", func() error {
 			_, err := c.Play(ctx, br, PlayOptions{Media: []string{MediaNumber(42), MediaDigits("42#"), MediaCharacters("ab"), MediaTone("ring"), MediaRecording("msg")}, Lang: "en"})
 			return err
-		}, "POST /bridges/84b8f480/play?lang=en&media=number%3A42&media=digits%3A42%23&media=characters%3Aab&media=tone%3Aring&media=recording%3Amsg"},
+			// One comma-separated parameter: the lab Asterisk plays only the
+			// last of repeated "media" parameters.
+		}, "POST /bridges/84b8f480/play?lang=en&media=number%3A42%2Cdigits%3A42%23%2Ccharacters%3Aab%2Ctone%3Aring%2Crecording%3Amsg"},
 		{"Record", func() error {
 			_, err := c.Record(ctx, ch, RecordOptions{Name: "callsvc-msg-maxdur-1795737430", MaxDurationSeconds: 3, Beep: true, TerminateOn: "#", IfExists: "overwrite"})
 			return err

@@ -75,10 +75,12 @@ func (s *Server) mediaStatus(uri string) string {
 
 // playLocked serves POST /channels/{id}/play and /bridges/{id}/play.
 func (s *Server) playLocked(r *request, ch *channel, br *bridge, id string) response {
-	media := r.params["media"]
+	// Asterisk reads one "media" parameter, a comma-separated list; when
+	// the parameter is repeated only the last one counts (seen on the lab:
+	// media=a&media=b plays b alone).
 	var uris []string
-	for _, m := range media {
-		for _, u := range strings.Split(m, ",") {
+	if media := r.params["media"]; len(media) > 0 {
+		for _, u := range strings.Split(media[len(media)-1], ",") {
 			if u = strings.TrimSpace(u); u != "" {
 				uris = append(uris, u)
 			}
@@ -148,8 +150,14 @@ func (s *Server) playItemLocked(pb *playback) {
 			return
 		}
 		if pb.cur+1 < len(pb.media) {
-			pb.cur++
+			// As the lab Asterisk reports a list: Continuing still names
+			// the item that ended (state "continuing"), then a new
+			// PlaybackStarted names the next one.
+			pb.state = "continuing"
 			s.deliver(s.playbackWatchers(pb), "PlaybackContinuing", kv{"playback", pb.json()})
+			pb.cur++
+			pb.state = "playing"
+			s.deliver(s.playbackWatchers(pb), "PlaybackStarted", kv{"playback", pb.json()})
 			s.playItemLocked(pb)
 			return
 		}

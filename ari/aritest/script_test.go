@@ -425,7 +425,7 @@ func TestMediaListPlaysInTurn(t *testing.T) {
 	r := rest{t, srv}
 	call, _ := inbound(t, srv, c)
 	answerCall(t, r, call)
-	r.do("POST", "/channels/"+call.ChannelID()+"/play", url.Values{"media": {"sound:one", "sound:two"}}, nil)
+	r.do("POST", "/channels/"+call.ChannelID()+"/play", url.Values{"media": {"sound:one,sound:two"}}, nil)
 	c.waitEvent(t, "PlaybackFinished", nil)
 	var seq []string
 	for _, e := range c.snapshot() {
@@ -433,12 +433,28 @@ func TestMediaListPlaysInTurn(t *testing.T) {
 			seq = append(seq, fmt.Sprintf("%s %v %v", e["type"], pb["media_uri"], pb["next_media_uri"]))
 		}
 	}
-	want := []string{"PlaybackStarted sound:one sound:two", "PlaybackContinuing sound:two <nil>", "PlaybackFinished sound:two <nil>"}
+	want := []string{"PlaybackStarted sound:one sound:two", "PlaybackContinuing sound:one sound:two",
+		"PlaybackStarted sound:two <nil>", "PlaybackFinished sound:two <nil>"}
 	if !slices.Equal(seq, want) {
 		t.Errorf("events %q, want %q", seq, want)
 	}
 	if h := call.Heard(); !slices.Equal(h, []string{"sound:one", "sound:two"}) {
 		t.Errorf("heard %v", h)
+	}
+}
+
+// Asterisk reads only the last of repeated "media" parameters (lab).
+func TestRepeatedMediaParameterPlaysTheLast(t *testing.T) {
+	srv := NewServer(Options{Speed: 50})
+	defer srv.Close()
+	c := dialWS(t, srv, "app=callsvc")
+	r := rest{t, srv}
+	call, _ := inbound(t, srv, c)
+	answerCall(t, r, call)
+	r.do("POST", "/channels/"+call.ChannelID()+"/play", url.Values{"media": {"sound:one", "sound:two"}}, nil)
+	c.waitEvent(t, "PlaybackFinished", nil)
+	if h := call.Heard(); !slices.Equal(h, []string{"sound:two"}) {
+		t.Errorf("heard %v, want only sound:two", h)
 	}
 }
 
