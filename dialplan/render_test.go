@@ -242,6 +242,11 @@ func TestLabContexts(t *testing.T) {
 			}
 		}
 	}
+	// Every other extension is a phone the scenario tests play through
+	// their helper application.
+	if !containsStr(agents, "_X.,1,Stasis(callsvc-test,phone,${EXTEN})") {
+		t.Errorf("[test-agents] does not hand other extensions to callsvc-test: %q", agents)
+	}
 	if !containsStr(stepsOf(t, ext, "staff-phones"), "2101,n,Dial(Local/2101@test-agents,20)") {
 		t.Errorf("[staff-phones] does not ring the Local agent through [test-agents]")
 	}
