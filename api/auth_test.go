@@ -32,6 +32,7 @@ var allowed = map[string][]string{
 	"GET /v1/calls/{id}":             {record.RoleAgent, record.RoleSupervisor},
 	"POST /v1/calls/{id}/transfer":   {record.RoleAgent, record.RoleSupervisor},
 	"POST /v1/calls/{id}/notes":      {record.RoleAgent, record.RoleSupervisor},
+	"POST /v1/calls/{id}/urgent":     {record.RoleAgent, record.RoleSupervisor},
 	"GET /v1/agents/{id}/events":     {record.RoleAgent, record.RoleSupervisor},
 	"GET /v1/reports/summary":        {record.RoleSupervisor},
 	"POST /v1/customers":             {record.RoleSupervisor},
