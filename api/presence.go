@@ -125,6 +125,7 @@ func (h *Handler) setPresence(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, err)
 		return
 	}
+	h.popPresence(r, p)
 	writeJSON(w, http.StatusOK, p)
 }
 
@@ -161,4 +162,31 @@ func (h *Handler) listPresence(w http.ResponseWriter, r *http.Request) {
 		list = []record.Presence{}
 	}
 	writeJSON(w, http.StatusOK, PresenceList{Presence: list, NextCursor: next})
+}
+
+// agentEventAppender is the store's screen-pop writer (api/postgres has it).
+type agentEventAppender interface {
+	AppendAgentEvents(ctx context.Context, evs []record.AgentEvent) ([]record.AgentEvent, error)
+}
+
+// popPresence puts a presence change on the person's screen-pop stream, so
+// their own screens (and a supervisor's view of them) see it at once. The
+// presence is stored already: a failure here is logged, not returned.
+func (h *Handler) popPresence(r *http.Request, p record.Presence) {
+	st, ok := h.cfg.Store.(agentEventAppender)
+	if !ok {
+		return
+	}
+	line := p.Status
+	if p.Where != "" {
+		line += " (" + p.Where + ")"
+	}
+	if p.BackAt != nil {
+		line += " until " + p.BackAt.UTC().Format(time.RFC3339)
+	}
+	ev := record.AgentEvent{StaffID: p.StaffID, Type: record.AgentEventPresence, At: p.UpdatedAt,
+		Context: record.CallContext{Notes: []string{line}}}
+	if _, err := st.AppendAgentEvents(r.Context(), []record.AgentEvent{ev}); err != nil {
+		logFrom(r.Context()).Warn().Err(err).Str("staff_id", p.StaffID).Msg("presence change not put on the screen-pop stream")
+	}
 }

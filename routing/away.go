@@ -73,9 +73,9 @@ func (c *call) effective(s record.Staff) record.EffectiveStatus {
 		st = record.EffectiveStatus{Status: record.PresenceOut, Reason: "presence hook"}
 	}
 	if st.Reachable() {
-		// Chosen as not free, yet free by every source: away from the
-		// desk without a word; the plain S18 wording fits.
-		st = record.EffectiveStatus{Status: record.PresenceOut, Reason: "not free when routed"}
+		// Not free when routed, yet free by every source here: another
+		// engine holds them for a call (the shared reservation).
+		st = record.EffectiveStatus{Status: record.PresenceOnCall, Reason: "held for a call by another engine"}
 	}
 	return st
 }

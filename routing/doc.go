@@ -46,6 +46,30 @@
 // complete or *0 cancel; the owner (S5) stays and the chain grows. Screen
 // pops go to a ScreenSink (ScreenWriter stores them for the API's stream).
 //
+// Away (away.go, urgent.go, message.go; S16-S19): when the person asked
+// for by extension cannot take the call, Config.Away.Presence (the store's
+// presence) and what the engine and Asterisk know (its own reservations:
+// on a call; Away.Phones: the endpoint offline) give their status through
+// record.Effective, and the caller hears the words for it — in a meeting,
+// with a visitor, out (a known place, and the return time as a time of
+// day), at an event, off duty, on another call, unreachable; never "not
+// in yet". Then: 1 a message (Away.Messages set), 2 a free colleague of
+// the same department, 3 urgent (the caller holds while the person gets a
+// screen pop "urgent" and Away.Notifier's webhook, and answers with
+// Engine.AnswerUrgent — the API's POST /v1/calls/{id}/urgent — within
+// Away.UrgentTimeout), 4 a callback at a promised time (timeline
+// callback_requested, outcome callback_requested). A message is recorded
+// after a beep until #, silence or a limit, read back (1 keep, 2 again,
+// 3 cancel), the callback number confirmed; MessageWriter spools it, fetches
+// its audio from Asterisk (arictl), stores both and notifies the person:
+//
+//	ctl := arictl.New(client, arictl.Options{})
+//	people := notifyctl.New(webhook) // optional: WEBHOOK_URL, WEBHOOK_SECRET
+//	msgs, _ := routing.NewMessageWriter(store, routing.MessageWriterOptions{
+//		SpoolDir: filepath.Join(cfg.SpoolDir, "messages"), Fetcher: ctl, Notifier: people})
+//	go msgs.Run(ctx)
+//	cfg.Away = routing.AwayConfig{Presence: store, Phones: ctl, Messages: msgs, Notifier: people}
+//
 // The pure parts stand alone; see the examples (AnswerPolicy, Greeter,
 // Router.Decide).
 package routing

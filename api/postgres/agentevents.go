@@ -13,7 +13,9 @@ import (
 func (s *Store) AppendAgentEvents(ctx context.Context, evs []record.AgentEvent) ([]record.AgentEvent, error) {
 	out := make([]record.AgentEvent, 0, len(evs))
 	for _, e := range evs {
-		if e.StaffID == "" || e.CallID == "" || e.Type == "" {
+		// A presence change is about the person, not a call: it alone
+		// has no call id.
+		if e.StaffID == "" || e.Type == "" || (e.CallID == "" && e.Type != record.AgentEventPresence) {
 			return out, fmt.Errorf("append agent events: %w", invalid("staff_id, call_id and type are required"))
 		}
 		ctxJSON, err := json.Marshal(e.Context)

@@ -87,3 +87,9 @@ type AgentEvent struct {
 	At      time.Time   `json:"at"`
 	Context CallContext `json:"context"`
 }
+
+// AgentEventPresence is the screen-pop event sent when a person's presence
+// is set: it carries no call (CallID is empty) and its context's Notes hold
+// one line saying the new status; clients read the presence itself from
+// GET /v1/staff/{id}/presence.
+const AgentEventPresence = "presence"
