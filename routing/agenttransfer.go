@@ -42,6 +42,9 @@ func (cmd *transferCmd) answer(res record.TransferResult, err error) {
 type handoff struct {
 	d    Decision
 	from string
+	// away: d.Requested cannot take calls now; the caller hears why and
+	// the options (S16-S19) instead of being rung through.
+	away bool
 }
 
 // Transfer passes a live call on, for an agent or a supervisor (the API's
@@ -136,17 +139,21 @@ func (c *call) onRequest(cmd *transferCmd, cur *record.Staff, bridge *string, si
 		return nil, nil
 	}
 	d, err := c.resolveTarget(req, *cur)
+	if err != nil && req.Mode == record.TransferBlind && d.Requested != nil && c.e.cfg.Away.Presence != nil {
+		// A blind transfer to someone away: the caller is handed to the
+		// away wording and options, as if they had asked for the person.
+		c.addNote(cur.ID, req.Note)
+		c.event("transfer_requested", cur.ID, map[string]any{"mode": req.Mode, "from_staff_id": cur.ID,
+			"to_staff_id": d.Requested.ID, "away": err.Error()})
+		cmd.answer(record.TransferResult{CallID: c.rec.ID, Mode: req.Mode, Status: "away", TargetStaffID: d.Requested.ID}, nil)
+		return &handoff{d: d, from: cur.ID, away: true}, nil
+	}
 	if err != nil {
 		c.event("transfer_refused", req.By, map[string]any{"mode": req.Mode, "error": err.Error()})
 		cmd.answer(record.TransferResult{}, err)
 		return nil, nil
 	}
-	if note := strings.Join(strings.Fields(req.Note), " "); note != "" {
-		c.notesMu.Lock()
-		c.notes = append(c.notes, note)
-		c.notesMu.Unlock()
-		c.event("note_added", cur.ID, map[string]any{"text": note})
-	}
+	c.addNote(cur.ID, req.Note)
 	data := map[string]any{"mode": req.Mode, "from_staff_id": cur.ID, "to_staff_id": d.Staff.ID}
 	if req.ToDepartment != "" {
 		data["department"] = req.ToDepartment
@@ -187,10 +194,10 @@ func (c *call) resolveTarget(req record.TransferRequest, cur record.Staff) (Deci
 		return Decision{}, record.Errorf(record.EInvalid, "the call is already with that person")
 	}
 	if cand := c.e.candidates(c.ctx, []record.Staff{*found}, nil); !cand[0].Available {
-		return Decision{}, record.Errorf(record.EConflict, "%s is away from the desk", found.Name)
+		return Decision{Requested: found}, record.Errorf(record.EConflict, "%s is away from the desk", found.Name)
 	}
 	if !c.e.reserve(c.ctx, found.ID, c.rec.ID) {
-		return Decision{}, record.Errorf(record.EConflict, "%s is on another call", found.Name)
+		return Decision{Requested: found}, record.Errorf(record.EConflict, "%s is on another call", found.Name)
 	}
 	return Decision{Kind: TargetPerson, Department: found.Department, Staff: found, Rule: "agent_transfer"}, nil
 }
@@ -492,4 +499,16 @@ func (k *featureKeys) parse() (record.TransferRequest, bool) {
 		k.buf = "" // not a feature code
 	}
 	return record.TransferRequest{}, false
+}
+
+// addNote keeps a note given with a transfer: it travels with the call.
+func (c *call) addNote(by, note string) {
+	note = strings.Join(strings.Fields(note), " ")
+	if note == "" {
+		return
+	}
+	c.notesMu.Lock()
+	c.notes = append(c.notes, note)
+	c.notesMu.Unlock()
+	c.event("note_added", by, map[string]any{"text": note})
 }

@@ -241,3 +241,35 @@ func pcmOf(n int, seed byte) []byte {
 	}
 	return b
 }
+
+// A blind transfer to someone away hands the caller to the away wording
+// and options (S16-S19) instead of ringing them; the agent is told
+// "away" and leaves; here the caller then asks for a callback from them.
+func TestBlindTransferToSomeoneAway(t *testing.T) {
+	t.Parallel()
+	sc, _ := newAwayScenario(t, 0)
+	deskPerson := sc.addStaff("李服務", "2000", "desk")
+	desk := sc.srv.AddPhone(deskPerson.Endpoint, aritest.PhoneOptions{})
+	s := sc.addStaff("王經理", "2001", "sales")
+	sc.srv.AddPhone(s.Endpoint, aritest.PhoneOptions{Manual: true})
+	sc.setPresence(record.Presence{StaffID: s.ID, Status: record.PresenceMeeting})
+	caller, _, id := agentCall(t, sc, desk)
+	res, err := sc.eng.Transfer(sc.ctx, record.TransferRequest{CallID: id, By: deskPerson.ID, Mode: record.TransferBlind,
+		ToExtension: "2001", Note: "問報價"})
+	if err != nil || res.Status != "away" || res.TargetStaffID != s.ID {
+		t.Fatalf("transfer: %+v, %v", res, err)
+	}
+	sc.hear(caller, zhm(prompt.KeyAwayMeeting))
+	sc.hear(caller, zhm(prompt.KeyAwayOptCallback))
+	sc.press(caller, "4")
+	sc.hear(caller, zhm(prompt.KeyCallbackBooked))
+	caller.Hangup(sc.ctx)
+	c, evs := sc.done()
+	inOrder(t, "timeline", types(evs), "connected", "note_added", "transfer_requested", "staff_left", "away", "callback_requested")
+	if c.Outcome != record.OutcomeCallbackRequested || c.OwnerStaffID != deskPerson.ID {
+		t.Fatalf("outcome %q owner %q", c.Outcome, c.OwnerStaffID)
+	}
+	if hasType(evs, "transfer_refused") {
+		t.Fatalf("timeline %v", types(evs))
+	}
+}

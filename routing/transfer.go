@@ -190,6 +190,12 @@ func (c *call) tryPerson(s record.Staff, from string) (string, error) {
 		c.destroyBridge(bridgeID)
 		bridgeID = ""
 		c.hangupAgent()
+		if h.away {
+			c.event("staff_left", cur.ID, map[string]any{"transferred_to": h.d.Requested.ID, "away": true})
+			c.save()
+			c.e.release(cur.ID, c.rec.ID, c.now())
+			return "", c.away(*h.d.Requested)
+		}
 		c.event("staff_left", cur.ID, map[string]any{"transferred_to": h.d.Staff.ID})
 		c.save()
 		c.e.release(cur.ID, c.rec.ID, c.now())

@@ -53,6 +53,6 @@ func (r TransferRequest) Validate() error {
 type TransferResult struct {
 	CallID        string `json:"call_id"`
 	Mode          string `json:"mode"`
-	Status        string `json:"status"` // ringing, completed, cancelled
+	Status        string `json:"status"` // ringing, completed, cancelled, away (blind to someone away)
 	TargetStaffID string `json:"target_staff_id,omitempty"`
 }
