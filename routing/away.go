@@ -50,12 +50,14 @@ func (e *Engine) presenceAll(ctx context.Context) map[string]record.Presence {
 // what the engine and Asterisk know of their phone.
 func (c *call) effective(s record.Staff) record.EffectiveStatus {
 	var p record.Presence
+	known := true
 	if src := c.e.cfg.Away.Presence; src != nil {
 		ctx, cancel := context.WithTimeout(c.ctx, c.e.cfg.LookupTimeout)
 		got, err := src.GetPresence(ctx, s.ID)
 		cancel()
 		if err != nil {
 			c.log("warn", "presence lookup failed", "staff_id", s.ID, "error", err.Error())
+			known = false
 		} else {
 			p = got
 		}
@@ -71,6 +73,10 @@ func (c *call) effective(s record.Staff) record.EffectiveStatus {
 	if st.Reachable() && c.e.cfg.Hooks.Presence != nil && !c.e.cfg.Hooks.Presence(c.ctx, s) {
 		// The older seam says they are away without saying how.
 		st = record.EffectiveStatus{Status: record.PresenceOut, Reason: "presence hook"}
+	}
+	if st.Reachable() && !known {
+		// Their status could not be read: the plain S18 wording fits any.
+		st = record.EffectiveStatus{Status: record.PresenceOut, Reason: "presence unreadable"}
 	}
 	if st.Reachable() {
 		// Not free when routed, yet free by every source here: another
