@@ -24,16 +24,19 @@ type config struct {
 	Migrate     bool   // CALLSVC_MIGRATE: migrate on start (default true)
 	HTTPAddr    string // HTTP_ADDR
 
-	CompanyName string // COMPANY_NAME
-	Language    string // LANGUAGE: zh or en
-	RingCadence string // RING_CADENCE: cn or na
-	AnswerRing  int    // ANSWER_RING: 1..3
-	Timezone    string // TIMEZONE: IANA name
-	Location    *time.Location
-	SpoolDir    string // SPOOL_DIR: records spooled while the store is down
-	Hours       string // BUSINESS_HOURS: the desk's hours on working days, "09:00-18:00"
-	Holidays    string // HOLIDAYS: calendars for greetings and working days: cn, us, ca (comma-separated)
-	CompanyDays string // COMPANY_DAYS: "2026-03-18=Founding day;2026-08-14=Stocktaking=off"
+	CompanyName   string // COMPANY_NAME
+	Language      string // LANGUAGE: zh or en
+	RingCadence   string // RING_CADENCE: cn or na
+	AnswerRing    int    // ANSWER_RING: 1..3
+	Timezone      string // TIMEZONE: IANA name
+	Location      *time.Location
+	SpoolDir      string        // SPOOL_DIR: records spooled while the store is down
+	Hours         string        // BUSINESS_HOURS: the desk's hours on working days, "09:00-18:00"
+	Holidays      string        // HOLIDAYS: calendars for greetings and working days: cn, us, ca (comma-separated)
+	CompanyDays   string        // COMPANY_DAYS: "2026-03-18=Founding day;2026-08-14=Stocktaking=off"
+	WebhookURL    string        // WEBHOOK_URL: POSTed a JSON notice when a message is taken or a caller holds urgently
+	WebhookSecret string        // WEBHOOK_SECRET: signs webhook deliveries (HMAC-SHA256)
+	UrgentTimeout time.Duration // URGENT_TIMEOUT: how long an urgent caller holds for the person's answer
 	// alwaysOpen keeps the desk open around the clock (the demo's setting,
 	// so it shows the same flow whenever it is run); no environment name.
 	alwaysOpen bool
@@ -57,6 +60,7 @@ func defaultConfig() config {
 		Hours:          "09:00-18:00",
 		Holidays:       "cn",
 		LogLevel:       "info",
+		UrgentTimeout:  60 * time.Second,
 	}
 }
 
@@ -84,6 +88,15 @@ func loadConfig(getenv func(string) string) (config, error) {
 	str("BUSINESS_HOURS", &c.Hours)
 	str("HOLIDAYS", &c.Holidays)
 	str("COMPANY_DAYS", &c.CompanyDays)
+	str("WEBHOOK_URL", &c.WebhookURL)
+	str("WEBHOOK_SECRET", &c.WebhookSecret)
+	if v := strings.TrimSpace(getenv("URGENT_TIMEOUT")); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil || d <= 0 {
+			return c, fmt.Errorf("URGENT_TIMEOUT=%q: want a duration such as 60s", v)
+		}
+		c.UrgentTimeout = d
+	}
 	str("LOG_FORMAT", &c.LogFormat)
 	str("LOG_LEVEL", &c.LogLevel)
 	if v := strings.TrimSpace(getenv("ANSWER_RING")); v != "" {
@@ -179,6 +192,9 @@ func (c config) masked() map[string]string {
 		"BUSINESS_HOURS":  c.Hours,
 		"HOLIDAYS":        c.Holidays,
 		"COMPANY_DAYS":    c.CompanyDays,
+		"WEBHOOK_URL":     maskURL(c.WebhookURL),
+		"WEBHOOK_SECRET":  mask(c.WebhookSecret),
+		"URGENT_TIMEOUT":  c.UrgentTimeout.String(),
 	}
 }
 

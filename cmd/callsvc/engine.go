@@ -4,15 +4,19 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"path/filepath"
+	"sync"
 	"time"
 
 	"github.com/rs/zerolog"
 
+	"callsvc/api/notify"
 	"callsvc/api/postgres"
 	"callsvc/ari"
 	"callsvc/routing"
 	"callsvc/routing/arictl"
 	"callsvc/routing/calendar"
+	"callsvc/routing/notifyctl"
 	"callsvc/routing/prompt"
 )
 
@@ -55,11 +59,30 @@ func startEngine(ctx context.Context, cfg config, client *ari.Client, st *postgr
 	if cfg.alwaysOpen {
 		router.Hours = nil // the zero Router is always open
 	}
+	ctl := arictl.New(client, arictl.Options{})
 	// Screen pops (S11: the context on the person's screen as the phone
 	// rings) are stored off the call's path, like the record.
 	screens := routing.NewScreenWriter(st, 0, logf)
+	// A person is told of messages and urgent callers on their screen, and
+	// by webhook when one is configured.
+	var people routing.PersonNotifier
+	if cfg.WebhookURL != "" {
+		wh, err := notify.NewWebhook(notify.Config{URL: cfg.WebhookURL, Secret: cfg.WebhookSecret})
+		if err != nil {
+			return nil, fmt.Errorf("WEBHOOK_URL: %w", err)
+		}
+		people = notifyctl.New(wh)
+	}
+	// Messages are spooled before anything else, then stored with their
+	// audio fetched from Asterisk: none is lost to an outage or a restart.
+	msgs, err := routing.NewMessageWriter(st, routing.MessageWriterOptions{
+		SpoolDir: filepath.Join(cfg.SpoolDir, "messages"), Fetcher: ctl, Notifier: people, Log: logf,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("message writer: %w", err)
+	}
 	eng, err := routing.NewEngine(routing.Config{
-		Control:   arictl.New(client, arictl.Options{}),
+		Control:   ctl,
 		Sink:      w,
 		Directory: st,
 		Reserver:  st, // a person is rung for one call at a time, across instances
@@ -70,26 +93,32 @@ func startEngine(ctx context.Context, cfg config, client *ari.Client, st *postgr
 		Answer:    policy,
 		Language:  lang,
 		Log:       logf,
+		Away: routing.AwayConfig{
+			Presence: st, Phones: ctl, Messages: msgs, Notifier: people,
+			Location: cfg.Location, UrgentTimeout: cfg.UrgentTimeout,
+		},
 	})
 	if err != nil {
 		return nil, fmt.Errorf("engine: %w", err)
 	}
 
-	// The writer outlives the calls: it stops only after the engine has
+	// The writers outlive the calls: they stop only after the engine has
 	// closed them and their last records are queued.
-	writerCtx, stopWriter := context.WithCancel(context.WithoutCancel(ctx))
-	writerDone := make(chan struct{})
-	go func() {
-		defer close(writerDone)
-		if err := w.Run(writerCtx); err != nil && writerCtx.Err() == nil {
-			log.Error().Err(err).Msg("record writer stopped")
-		}
-	}()
-	screensDone := make(chan struct{})
-	go func() {
-		defer close(screensDone)
-		screens.Run(writerCtx)
-	}()
+	bgCtx, stopBackground := context.WithCancel(context.WithoutCancel(ctx))
+	var bg sync.WaitGroup
+	background := func(name string, run func(context.Context) error) {
+		bg.Add(1)
+		go func() {
+			defer bg.Done()
+			if err := run(bgCtx); err != nil && bgCtx.Err() == nil {
+				log.Error().Err(err).Msg(name + " stopped")
+			}
+		}()
+	}
+	background("record writer", w.Run)
+	background("message writer", func(ctx context.Context) error { msgs.Run(ctx); return nil })
+	background("screen-pop writer", func(ctx context.Context) error { screens.Run(ctx); return nil })
+
 	serveCtx, stopServe := context.WithCancel(ctx)
 	wait := arictl.Start(serveCtx, client, eng)
 	e := &engine{Engine: eng, writer: w}
@@ -103,10 +132,12 @@ func startEngine(ctx context.Context, cfg config, client *ari.Client, st *postgr
 		if err := w.Flush(flushCtx); err != nil {
 			log.Warn().Err(err).Msg("records left in the spool; they are replayed at next start")
 		}
+		if err := msgs.Flush(flushCtx); err != nil {
+			log.Warn().Err(err).Msg("messages left in the spool; they are stored at next start")
+		}
 		cancel()
-		stopWriter()
-		<-writerDone
-		<-screensDone
+		stopBackground()
+		bg.Wait()
 	}
 	return e, nil
 }
