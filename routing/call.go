@@ -294,6 +294,9 @@ func (c *call) controlErr(step string, err error) error {
 	if c.ctx.Err() != nil {
 		return fmt.Errorf("%s: %w", step, c.ctx.Err())
 	}
+	if errors.Is(err, ErrLegGone) {
+		return errHangup
+	}
 	// Give the hangup event a moment to arrive before calling it a failure.
 	t := time.NewTimer(500 * time.Millisecond)
 	defer t.Stop()

@@ -95,11 +95,13 @@ func (c *call) media(k prompt.Key) string { return prompt.Media(c.lang, k) }
 // answer lets it ring per the S1 policy, then answers. Nothing else
 // (database, lookups) is waited on.
 func (c *call) answer() error {
-	if err := c.e.cfg.Control.Ring(c.ctx, c.leg); err != nil {
-		return c.controlErr("ring", err)
-	}
-	c.event("ringing", "", nil)
+	// Answering at once (ANSWER_RING=1, the default) is one request: a ring
+	// indication first would only add a round trip before the answer (S1).
 	if d := c.e.cfg.Answer.Delay(); d > 0 {
+		if err := c.e.cfg.Control.Ring(c.ctx, c.leg); err != nil {
+			return c.controlErr("ring", err)
+		}
+		c.event("ringing", "", nil)
 		deadline := c.now().Add(d)
 		for {
 			left := deadline.Sub(c.now())

@@ -2,6 +2,7 @@ package routing
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"callsvc/api/record"
@@ -78,6 +79,11 @@ type OriginateRequest struct {
 	Timeout   time.Duration
 	Variables map[string]string
 }
+
+// ErrLegGone is wrapped by a CallControl error when the leg no longer
+// exists (it hung up): the engine then ends the call at once instead of
+// waiting for the hangup event to explain the failure.
+var ErrLegGone = errors.New("leg gone")
 
 // CallControl is what the engine needs from Asterisk: a handful of
 // operations, each with a deadline from ctx. routing/arictl implements it

@@ -158,7 +158,7 @@ func TestS1DatabaseDownCallHandledRecordReplayed(t *testing.T) {
 	if c.RingsToAnswer != 1 || c.Outcome != record.OutcomeCallbackRequested || c.EndedAt == nil {
 		t.Fatalf("call = rings %d outcome %q ended %v", c.RingsToAnswer, c.Outcome, c.EndedAt)
 	}
-	inOrder(t, "timeline", types(evs), "arrived", "ringing", "answered", "greeted", "menu_choice", "routed", "callback_promised", "anything_else", "ended", "outcome")
+	inOrder(t, "timeline", types(evs), "arrived", "answered", "greeted", "menu_choice", "routed", "callback_promised", "anything_else", "ended", "outcome")
 }
 
 // A caller who hangs up while the event socket is down is not left as a

@@ -69,14 +69,14 @@ func (x *Control) Watch(ctx context.Context, leg routing.Leg) <-chan routing.Eve
 func (x *Control) Ring(ctx context.Context, leg routing.Leg) error {
 	ctx, cancel := x.ctx(ctx)
 	defer cancel()
-	return x.c.Ring(ctx, key(leg))
+	return gone(x.c.Ring(ctx, key(leg)))
 }
 
 // Answer answers the leg.
 func (x *Control) Answer(ctx context.Context, leg routing.Leg) error {
 	ctx, cancel := x.ctx(ctx)
 	defer cancel()
-	return x.c.Answer(ctx, key(leg))
+	return gone(x.c.Answer(ctx, key(leg)))
 }
 
 // Hangup hangs the leg up; a leg already gone is not an error.
@@ -94,7 +94,7 @@ func (x *Control) Play(ctx context.Context, leg routing.Leg, playbackID string, 
 	ctx, cancel := x.ctx(ctx)
 	defer cancel()
 	_, err := x.c.Play(ctx, key(leg), ari.PlayOptions{Media: media, PlaybackID: playbackID})
-	return err
+	return gone(err)
 }
 
 // StopPlayback stops a playback; one already finished is not an error.
@@ -120,14 +120,24 @@ func (x *Control) Record(ctx context.Context, leg routing.Leg, o routing.RecordO
 		Beep:               o.Beep,
 		TerminateOn:        o.TerminateOn,
 	})
-	return err
+	return gone(err)
 }
 
 // StartMOH plays music on hold to the leg.
 func (x *Control) StartMOH(ctx context.Context, leg routing.Leg) error {
 	ctx, cancel := x.ctx(ctx)
 	defer cancel()
-	return x.c.StartMOH(ctx, key(leg), "")
+	return gone(x.c.StartMOH(ctx, key(leg), ""))
+}
+
+// gone marks a leg operation that failed because the channel no longer
+// exists (ARI 404), so the engine ends the call without waiting for the
+// hangup event.
+func gone(err error) error {
+	if ari.IsNotFound(err) {
+		return fmt.Errorf("%w: %w", routing.ErrLegGone, err)
+	}
+	return err
 }
 
 // StopMOH stops the music; a leg already gone is not an error.
