@@ -59,7 +59,11 @@ func (r benchResult) print(w io.Writer) {
 	row("setups/s achieved", fmt.Sprintf("%.1f", setups), fmt.Sprintf(">= %d", goalSetupsPerSecond), setups >= goalSetupsPerSecond && r.failed == 0)
 	a50, a90, a99 := quantile(r.answer, .5), quantile(r.answer, .9), quantile(r.answer, .99)
 	row("answer latency p50 / p90 / p99", fmt.Sprintf("%s / %s / %s (n=%d)", ms(a50), ms(a90), ms(a99), len(r.answer)), "", true)
-	row("  ring request p50 / p99", fmt.Sprintf("%s / %s", ms(quantile(r.ringReq, .5)), ms(quantile(r.ringReq, .99))), "", true)
+	ring := "none sent (answered at once)"
+	if len(r.ringReq) > 0 {
+		ring = fmt.Sprintf("%s / %s (n=%d)", ms(quantile(r.ringReq, .5)), ms(quantile(r.ringReq, .99)), len(r.ringReq))
+	}
+	row("  ring request p50 / p99", ring, "", true)
 	row("  answer request p50 / p99", fmt.Sprintf("%s / %s", ms(quantile(r.answerReq, .5)), ms(quantile(r.answerReq, .99))), "", true)
 	p50, p99 := quantile(r.rtt, .5), quantile(r.rtt, .99)
 	row("ARI round trip p50 / p99 (GET /asterisk/ping)", fmt.Sprintf("%s / %s (n=%d)", ms(p50), ms(p99), len(r.rtt)), "", true)
@@ -87,7 +91,7 @@ func (r benchResult) print(w io.Writer) {
 		fmt.Fprintf(w, "\nWARNING: the machine was busy (load above its CPUs, or goroutines waiting over %s to run):\n"+
 			"the latencies above measure the machine as much as callsvc; run again when it is quiet.\n", ms(busySchedP99))
 	}
-	fmt.Fprintf(w, "\nanswer latency: the StasisStart handed to the engine -> the 204 of its POST /channels/{id}/answer (the ring request comes first).\n")
+	fmt.Fprintf(w, "\nanswer latency: the StasisStart handed to the engine -> the 204 of its POST /channels/{id}/answer (with ANSWER_RING above 1, after a ring request and the policy's wait).\n")
 	fmt.Fprintf(w, "heap: HeapInuse after GC at the plateau minus before dialling, per active call; split by allocation stack from the heap profile (sampled, so approximate).\n")
 }
 
