@@ -172,7 +172,7 @@ func (s *Server) finishRecordingLocked(rec *liveRecording, how string) {
 	rec.state = how
 	o := rec.json()
 	if how == "done" {
-		o = append(o, kv{"duration", int(elapsed / time.Second)})
+		o = append(o, kv{"duration", reportedDuration(elapsed, trailingSilence(rec.talk(), rec.start, rec.start+elapsed))})
 		data := s.audio[rec.name]
 		if data == nil {
 			data = synthesize(rec.talk(), rec.start, elapsed)
@@ -192,6 +192,33 @@ func (s *Server) finishRecordingLocked(rec *liveRecording, how string) {
 	case rec.br != nil:
 		s.startBridgeMediaLocked(rec.br)
 	}
+}
+
+// reportedDuration is RecordingFinished's duration as Asterisk computes
+// it (seen on the lab, where a silent caller's 4 s recording ended with #
+// reported 0): whole seconds of audio, less the trailing silence beyond
+// 200 ms, in whole seconds, never below 0.
+func reportedDuration(elapsed, silence time.Duration) int {
+	d := int(elapsed / time.Second)
+	if silence > 200*time.Millisecond {
+		d -= int((silence - 200*time.Millisecond) / time.Second)
+	}
+	return max(d, 0)
+}
+
+// trailingSilence is how long nobody had spoken when a recording that ran
+// from start ended at end.
+func trailingSilence(talk []interval, start, end time.Duration) time.Duration {
+	last := start
+	for _, iv := range talk {
+		if iv.from < end && iv.to >= end {
+			return 0
+		}
+		if iv.to < end && iv.to > last {
+			last = iv.to
+		}
+	}
+	return end - last
 }
 
 // talk is when someone spoke into what rec records: the far end of its
