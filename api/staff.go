@@ -21,6 +21,9 @@ type StaffInput struct {
 	Skills     []string `json:"skills,omitempty"`
 	Role       string   `json:"role"`
 	Active     *bool    `json:"active,omitempty"`
+	// Spelling is the name in letters for dial by name (pinyin or an
+	// English name: letters and spaces, up to 64); stored in lower case.
+	Spelling string `json:"spelling,omitempty"`
 }
 
 // StaffList is a page of the staff directory.
@@ -58,6 +61,11 @@ func decodeStaff(data []byte) (record.Staff, error) {
 	case len(in.Skills) > 32:
 		return s, invalid("skills", "has more than 32 entries")
 	}
+	sp, err := record.NormalizeSpelling(in.Spelling)
+	if err != nil {
+		return s, invalid("spelling", "must be letters a-z and spaces (pinyin without tone marks), up to %d", record.MaxSpelling)
+	}
+	s.Spelling = sp
 	for i, sk := range in.Skills {
 		sk = strings.TrimSpace(sk)
 		if sk == "" || len(sk) > 32 {

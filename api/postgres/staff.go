@@ -12,12 +12,12 @@ import (
 	"callsvc/api/record"
 )
 
-const staffColumns = `id, name, extension, endpoint, department, skills, role, active, created_at, updated_at`
+const staffColumns = `id, name, extension, endpoint, department, skills, role, active, spelling, created_at, updated_at`
 
 func scanStaff(row pgx.Row) (record.Staff, error) {
 	var s record.Staff
 	err := row.Scan(&s.ID, &s.Name, &s.Extension, &s.Endpoint, &s.Department, &s.Skills,
-		&s.Role, &s.Active, &s.CreatedAt, &s.UpdatedAt)
+		&s.Role, &s.Active, &s.Spelling, &s.CreatedAt, &s.UpdatedAt)
 	s.CreatedAt, s.UpdatedAt = s.CreatedAt.UTC(), s.UpdatedAt.UTC()
 	if len(s.Skills) == 0 {
 		s.Skills = nil
@@ -26,7 +26,7 @@ func scanStaff(row pgx.Row) (record.Staff, error) {
 }
 
 // prepareStaff validates a directory entry. An empty Endpoint defaults to
-// PJSIP/<extension>, an empty Role to agent.
+// PJSIP/<extension>, an empty Role to agent; Spelling is stored normalised.
 func prepareStaff(s record.Staff) (record.Staff, error) {
 	s.Name, s.Extension, s.Endpoint = strings.TrimSpace(s.Name), strings.TrimSpace(s.Extension), strings.TrimSpace(s.Endpoint)
 	switch {
@@ -47,6 +47,11 @@ func prepareStaff(s record.Staff) (record.Staff, error) {
 	if s.Skills == nil {
 		s.Skills = []string{}
 	}
+	sp, err := record.NormalizeSpelling(s.Spelling)
+	if err != nil {
+		return s, err
+	}
+	s.Spelling = sp
 	return s, nil
 }
 
@@ -60,9 +65,9 @@ func (s *Store) CreateStaff(ctx context.Context, st record.Staff) (record.Staff,
 	if st.ID == "" {
 		st.ID = ulid.Make().String()
 	}
-	out, err := scanStaff(s.pool.QueryRow(ctx, `INSERT INTO staff (id, name, extension, endpoint, department, skills, role, active)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING `+staffColumns,
-		st.ID, st.Name, st.Extension, st.Endpoint, st.Department, st.Skills, st.Role, st.Active))
+	out, err := scanStaff(s.pool.QueryRow(ctx, `INSERT INTO staff (id, name, extension, endpoint, department, skills, role, active, spelling)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING `+staffColumns,
+		st.ID, st.Name, st.Extension, st.Endpoint, st.Department, st.Skills, st.Role, st.Active, st.Spelling))
 	if err != nil {
 		return record.Staff{}, fmt.Errorf("create staff: %w", translate(err))
 	}
@@ -76,9 +81,9 @@ func (s *Store) UpdateStaff(ctx context.Context, st record.Staff) (record.Staff,
 		return record.Staff{}, fmt.Errorf("update staff: %w", err)
 	}
 	out, err := scanStaff(s.pool.QueryRow(ctx, `UPDATE staff SET name = $2, extension = $3, endpoint = $4,
-		department = $5, skills = $6, role = $7, active = $8, updated_at = now()
+		department = $5, skills = $6, role = $7, active = $8, spelling = $9, updated_at = now()
 		WHERE id = $1 RETURNING `+staffColumns,
-		st.ID, st.Name, st.Extension, st.Endpoint, st.Department, st.Skills, st.Role, st.Active))
+		st.ID, st.Name, st.Extension, st.Endpoint, st.Department, st.Skills, st.Role, st.Active, st.Spelling))
 	if errors.Is(err, pgx.ErrNoRows) {
 		return record.Staff{}, fmt.Errorf("update staff: %w", notFound("staff member", err))
 	}

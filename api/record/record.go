@@ -101,6 +101,7 @@ type Staff struct {
 	Skills     []string  `json:"skills,omitempty"` // e.g. zh, en, orders
 	Role       string    `json:"role"`             // agent, supervisor
 	Active     bool      `json:"active"`
+	Spelling   string    `json:"spelling,omitempty"` // name in letters for dial by name ("wang fang"); see NormalizeSpelling
 	CreatedAt  time.Time `json:"created_at"`
 	UpdatedAt  time.Time `json:"updated_at"`
 }
