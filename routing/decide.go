@@ -3,6 +3,7 @@ package routing
 import (
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"callsvc/api/record"
@@ -33,7 +34,10 @@ const (
 	RuleGeneralManager = "general_manager->desk+supervisor_notice" // S10
 	RuleExtension      = "extension"
 	RuleUnknownExt     = "extension:unknown"
-	RulePresence       = "presence" // the wanted person or department has nobody free
+	RuleName           = "name"           // asked for by name: one person matched
+	RuleUnknownName    = "name:unknown"   // nobody's spelling matched the keys
+	RuleAmbiguousName  = "name:ambiguous" // several still matched: the desk sorts it out
+	RulePresence       = "presence"       // the wanted person or department has nobody free
 	RuleVIP            = "vip"
 )
 
@@ -55,9 +59,13 @@ type RouteRequest struct {
 	Intent    string // record.Intent*
 	Fallback  bool   // the menu gave up (no/bad input twice): the desk
 	Extension string // requested extension (IntentPerson)
-	Customer  *record.Customer
-	Language  string // the call's language; staff with that skill are preferred
-	Staff     []Candidate
+	// ByName: the person was asked for by name from the menu; NameKeys are
+	// the keypad digits keyed (see MatchName), possibly none.
+	ByName   bool
+	NameKeys string
+	Customer *record.Customer
+	Language string // the call's language; staff with that skill are preferred
+	Staff    []Candidate
 }
 
 // Decision is where the call goes and why.
@@ -133,6 +141,8 @@ func (r Router) Decide(req RouteRequest) Decision {
 		d := r.toDesk(req, RuleGeneralManager, "asked for the general manager: the desk handles it and the supervisor is told (S10)")
 		d.NotifySupervisor = true
 		return d
+	case req.Intent == record.IntentPerson && req.ByName:
+		return r.byName(req)
 	case req.Intent == record.IntentPerson:
 		return r.byExtension(req)
 	case req.Fallback:
@@ -162,26 +172,61 @@ func (r Router) Decide(req RouteRequest) Decision {
 }
 
 func (r Router) byExtension(req RouteRequest) Decision {
-	for i := range req.Staff {
-		c := req.Staff[i]
-		if c.Staff.Extension != req.Extension || !c.Staff.Active {
-			continue
+	for _, c := range req.Staff {
+		if c.Staff.Extension == req.Extension && c.Staff.Active {
+			return r.person(req, c, RuleExtension, "asked for extension "+c.Staff.Extension)
 		}
-		s := c.Staff
-		if c.free() {
-			return Decision{Kind: TargetPerson, Department: s.Department, Staff: &s, Rule: RuleExtension,
-				Reason: fmt.Sprintf("asked for extension %s: %s is free", s.Extension, s.Name)}
-		}
-		state := "away from the desk"
-		if c.Busy {
-			state = "on another call"
-		}
-		d := r.toDesk(req, RulePresence, fmt.Sprintf("asked for extension %s: %s is %s, the desk takes it", s.Extension, s.Name, state))
-		d.Requested = &s
-		return d
 	}
 	return r.toDesk(req, RuleUnknownExt, fmt.Sprintf("extension %q is not in the directory: the service desk", req.Extension))
 }
+
+// byName takes the one active person whose spelling matches the keys the
+// same way as one asked for by extension; none or several go to the desk,
+// which asks the caller in person.
+func (r Router) byName(req RouteRequest) Decision {
+	var matches []Candidate
+	for _, c := range req.Staff {
+		if nameMatches(c.Staff, req.NameKeys) {
+			matches = append(matches, c)
+		}
+	}
+	switch len(matches) {
+	case 0:
+		return r.toDesk(req, RuleUnknownName, fmt.Sprintf("asked for a person by name (keyed %q): no one's spelling matches, the service desk", req.NameKeys))
+	case 1:
+		s := matches[0].Staff
+		return r.person(req, matches[0], RuleName, fmt.Sprintf("asked for %s by name (keyed %s)", s.Name, req.NameKeys))
+	}
+	slices.SortFunc(matches, func(a, b Candidate) int { return strings.Compare(a.Staff.ID, b.Staff.ID) })
+	names := make([]string, len(matches))
+	for i, m := range matches {
+		names[i] = fmt.Sprintf("%s (%s)", m.Staff.Name, m.Staff.Extension)
+	}
+	return r.toDesk(req, RuleAmbiguousName, fmt.Sprintf("asked for a person by name (keyed %s): %d people match (%s), the service desk",
+		req.NameKeys, len(matches), strings.Join(names, ", ")))
+}
+
+// person routes to c, asked for by the caller (asked says how): free, they
+// are rung under rule; otherwise the desk's decision names them as
+// Requested, and the caller hears why they cannot come (S16-S19).
+func (r Router) person(req RouteRequest, c Candidate, rule, asked string) Decision {
+	s := c.Staff
+	if c.free() {
+		return Decision{Kind: TargetPerson, Department: s.Department, Staff: &s, Rule: rule,
+			Reason: fmt.Sprintf("%s: %s is free", asked, s.Name)}
+	}
+	state := "away from the desk"
+	if c.Busy {
+		state = "on another call"
+	}
+	d := r.toDesk(req, RulePresence, fmt.Sprintf("%s: %s is %s, the desk takes it", asked, s.Name, state))
+	d.Requested = &s
+	return d
+}
+
+// askedFor reports whether rule put the call through to a person the
+// caller asked for (by extension or by name).
+func askedFor(rule string) bool { return rule == RuleExtension || rule == RuleName }
 
 func (r Router) toDesk(req RouteRequest, rule, reason string) Decision {
 	d := Decision{Kind: TargetDesk, Department: r.desk(), Rule: rule, Reason: reason}

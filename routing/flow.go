@@ -65,11 +65,11 @@ func (c *call) flow() error {
 		return err
 	}
 	for {
-		intent, ext, fallback, err := c.menu()
+		ch, err := c.menu()
 		if err != nil {
 			return err
 		}
-		if err := c.handle(intent, ext, fallback); err != nil {
+		if err := c.handle(ch); err != nil {
 			return err
 		}
 		c.matters++

@@ -3,9 +3,16 @@ package routing
 import (
 	"errors"
 	"strings"
+	"time"
 
 	"callsvc/api/record"
 	"callsvc/routing/prompt"
+)
+
+// Ways to ask for a person at the menu, recorded as menu_choice "by".
+const (
+	viaExtension = "extension"
+	viaName      = "name"
 )
 
 // menuKeys is the menu, in the order it is read out.
@@ -13,18 +20,29 @@ var menuKeys = []struct {
 	digit  string
 	key    prompt.Key
 	intent string
+	by     string // for IntentPerson: how the person is asked for
 }{
-	{"1", prompt.KeyMenuOrder, record.IntentOrder},
-	{"2", prompt.KeyMenuComplaint, record.IntentComplaint},
-	{"3", prompt.KeyMenuSuggestion, record.IntentSuggestion},
-	{"4", prompt.KeyMenuExtension, record.IntentPerson},
-	{"9", prompt.KeyMenuGeneralManager, record.IntentGeneralManager},
-	{"0", prompt.KeyMenuDesk, record.IntentDesk},
+	{"1", prompt.KeyMenuOrder, record.IntentOrder, ""},
+	{"2", prompt.KeyMenuComplaint, record.IntentComplaint, ""},
+	{"3", prompt.KeyMenuSuggestion, record.IntentSuggestion, ""},
+	{"4", prompt.KeyMenuExtension, record.IntentPerson, viaExtension},
+	{"5", prompt.KeyMenuName, record.IntentPerson, viaName},
+	{"9", prompt.KeyMenuGeneralManager, record.IntentGeneralManager, ""},
+	{"0", prompt.KeyMenuDesk, record.IntentDesk, ""},
+}
+
+// choice is what the caller chose at the menu.
+type choice struct {
+	intent   string
+	ext      string // a person by extension
+	byName   bool   // a person by name ...
+	nameKeys string // ... the keypad digits keyed (see MatchName)
+	fallback bool   // no or bad input: the desk
 }
 
 // menu asks what the caller wants: no input or a wrong key is re-prompted
 // twice, then the desk takes the call.
-func (c *call) menu() (intent, ext string, fallback bool, err error) {
+func (c *call) menu() (choice, error) {
 	media := make([]string, 0, len(menuKeys))
 	for _, m := range menuKeys {
 		media = append(media, c.media(m.key))
@@ -33,27 +51,32 @@ func (c *call) menu() (intent, ext string, fallback bool, err error) {
 	for attempt := 0; attempt < 3; attempt++ {
 		d, err := c.play(true, media...)
 		if err != nil {
-			return "", "", false, err
+			return choice{}, err
 		}
 		if d == "" {
 			d, err = c.digit(c.e.cfg.MenuTimeout)
 			if err != nil && !errors.Is(err, errTimeout) {
-				return "", "", false, err
+				return choice{}, err
 			}
 		}
 		for _, m := range menuKeys {
 			if d != m.digit {
 				continue
 			}
-			intent = m.intent
-			if intent == record.IntentPerson {
-				ext, err = c.extension()
-				if err != nil {
-					return "", "", false, err
+			ch := choice{intent: m.intent}
+			switch m.by {
+			case viaExtension:
+				if ch.ext, err = c.extension(); err != nil {
+					return choice{}, err
+				}
+			case viaName:
+				ch.byName = true
+				if ch.nameKeys, err = c.name(); err != nil {
+					return choice{}, err
 				}
 			}
-			c.choose(intent, d, ext, attempt, false)
-			return intent, ext, false, nil
+			c.choose(ch, m.by, d, attempt)
+			return ch, nil
 		}
 		bad = append(bad, d)
 		if attempt == 2 {
@@ -64,29 +87,36 @@ func (c *call) menu() (intent, ext string, fallback bool, err error) {
 			k = prompt.KeyNoChoice
 		}
 		if _, err := c.play(true, c.media(k)); err != nil {
-			return "", "", false, err
+			return choice{}, err
 		}
 	}
-	c.choose(record.IntentDesk, "", "", 3, true)
+	ch := choice{intent: record.IntentDesk, fallback: true}
+	c.choose(ch, "", "", 3)
 	c.event("menu_fallback", "", map[string]any{"inputs": bad})
-	return record.IntentDesk, "", true, nil
+	return ch, nil
 }
 
-func (c *call) choose(intent, digit, ext string, attempt int, fallback bool) {
-	data := map[string]any{"intent": intent, "attempt": attempt + 1}
+func (c *call) choose(ch choice, by, digit string, attempt int) {
+	data := map[string]any{"intent": ch.intent, "attempt": attempt + 1}
 	if digit != "" {
 		data["digit"] = digit
 	}
-	if ext != "" {
-		data["extension"] = ext
+	if by != "" {
+		data["by"] = by
 	}
-	if fallback {
+	if ch.ext != "" {
+		data["extension"] = ch.ext
+	}
+	if ch.byName {
+		data["keyed"] = ch.nameKeys
+	}
+	if ch.fallback {
 		data["fallback"] = true
 	}
 	c.event("menu_choice", "", data)
-	c.path = append(c.path, intent)
+	c.path = append(c.path, ch.intent)
 	if c.rec.Intent == "" {
-		c.rec.Intent = intent
+		c.rec.Intent = ch.intent
 	}
 	c.save()
 }
@@ -97,10 +127,19 @@ func (c *call) extension() (string, error) {
 	if err != nil {
 		return "", err
 	}
+	return c.keys(d, c.e.cfg.DigitTimeout, 12)
+}
+
+// keys collects up to max keys, first (a key pressed during the prompt)
+// included, until # or a pause: wait for the first key, then DigitTimeout
+// between keys.
+func (c *call) keys(first string, wait time.Duration, max int) (string, error) {
+	d := first
 	var b strings.Builder
-	for len(b.String()) < 12 {
+	for b.Len() < max {
 		if d == "" {
-			d, err = c.digit(c.e.cfg.DigitTimeout)
+			var err error
+			d, err = c.digit(wait)
 			if errors.Is(err, errTimeout) {
 				break
 			}
@@ -113,6 +152,7 @@ func (c *call) extension() (string, error) {
 		}
 		b.WriteString(d)
 		d = ""
+		wait = c.e.cfg.DigitTimeout
 	}
 	return b.String(), nil
 }

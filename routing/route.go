@@ -10,11 +10,12 @@ import (
 )
 
 // handle routes one matter and carries it out.
-func (c *call) handle(intent, ext string, fallback bool) error {
+func (c *call) handle(ch choice) error {
+	intent := ch.intent
 	now := c.now()
 	staff := c.staff()
-	d := c.e.decide(c, RouteRequest{Now: now, Intent: intent, Fallback: fallback, Extension: ext,
-		Customer: c.cust, Language: string(c.lang)}, staff)
+	d := c.e.decide(c, RouteRequest{Now: now, Intent: intent, Fallback: ch.fallback, Extension: ch.ext,
+		ByName: ch.byName, NameKeys: ch.nameKeys, Customer: c.cust, Language: string(c.lang)}, staff)
 	data := map[string]any{"rule": d.Rule, "reason": d.Reason, "target": string(d.Kind)}
 	if d.Department != "" {
 		data["department"] = d.Department
@@ -60,9 +61,9 @@ func (c *call) handle(intent, ext string, fallback bool) error {
 		}
 		return c.away(*d.Requested)
 	}
-	if d.Rule == RuleExtension && c.phoneUnreachable(*d.Staff) {
-		// Asked for by extension, free by presence, but Asterisk cannot
-		// reach their phone: say so rather than ring nothing.
+	if askedFor(d.Rule) && c.phoneUnreachable(*d.Staff) {
+		// Asked for by extension or name, free by presence, but Asterisk
+		// cannot reach their phone: say so rather than ring nothing.
 		s := *d.Staff
 		c.e.release(s.ID, c.rec.ID, c.now())
 		return c.away(s)
