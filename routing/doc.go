@@ -31,6 +31,14 @@
 // S8 "anything else?" -> thanks, goodbye. Each step is a timeline event;
 // a caller hanging up at any step closes the record with the right outcome.
 //
+// Dial by name (byname.go): at the menu, 5 lets a caller key the first
+// letters of a colleague's name on the keypad (2=ABC ... 9=WXYZ, # ends).
+// MatchName compares them with record.Staff.Spelling (pinyin or an English
+// name), whole or given name first, active people only. One match is
+// routed as if asked for by extension (rule "name"); several ask for more
+// letters once, none asks again once, then the desk takes the call (rules
+// "name:ambiguous", "name:unknown"). menu_choice records by and keyed.
+//
 // Transfers (transfer.go, agenttransfer.go; S11, S15): the person's leg
 // carries the call's context (record.CallContext) as channel variables and,
 // for PJSIP, X-Callsvc-Context / X-Callsvc-Call-Id headers; they hear a
@@ -47,8 +55,8 @@
 // pops go to a ScreenSink (ScreenWriter stores them for the API's stream).
 //
 // Away (away.go, urgent.go, message.go; S16-S19): when the person asked
-// for by extension cannot take the call, Config.Away.Presence (the store's
-// presence) and what the engine and Asterisk know (its own reservations:
+// for (by extension or name) cannot take the call, Config.Away.Presence
+// (the store's presence) and what the engine and Asterisk know (its own reservations:
 // on a call; Away.Phones: the endpoint offline) give their status through
 // record.Effective, and the caller hears the words for it — in a meeting,
 // with a visitor, out (a known place, and the return time as a time of
