@@ -130,10 +130,10 @@ func runDemo(ctx context.Context, cfg config, args []string, stdout, stderr io.W
 }
 
 var demoStaff = []record.Staff{
-	{Name: "王芳", Extension: "2001", Endpoint: "PJSIP/2001", Department: "desk", Role: record.RoleAgent, Skills: []string{"zh", "en"}, Active: true},
-	{Name: "陳靜", Extension: "2003", Endpoint: "PJSIP/2003", Department: "desk", Role: record.RoleAgent, Skills: []string{"zh"}, Active: true},
-	{Name: "李明", Extension: "2002", Endpoint: "PJSIP/2002", Department: "sales", Role: record.RoleAgent, Skills: []string{"zh", "orders"}, Active: true},
-	{Name: "趙主管", Extension: "2009", Endpoint: "PJSIP/2009", Department: "desk", Role: record.RoleSupervisor, Skills: []string{"zh"}, Active: true},
+	{Name: "王芳", Spelling: "wang fang", Extension: "2001", Endpoint: "PJSIP/2001", Department: "desk", Role: record.RoleAgent, Skills: []string{"zh", "en"}, Active: true},
+	{Name: "陳靜", Spelling: "chen jing", Extension: "2003", Endpoint: "PJSIP/2003", Department: "desk", Role: record.RoleAgent, Skills: []string{"zh"}, Active: true},
+	{Name: "李明", Spelling: "li ming", Extension: "2002", Endpoint: "PJSIP/2002", Department: "sales", Role: record.RoleAgent, Skills: []string{"zh", "orders"}, Active: true},
+	{Name: "趙主管", Spelling: "zhao zhu guan", Extension: "2009", Endpoint: "PJSIP/2009", Department: "desk", Role: record.RoleSupervisor, Skills: []string{"zh"}, Active: true},
 }
 
 // seedDemo puts a small directory and one known customer in the database;
