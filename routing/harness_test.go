@@ -17,6 +17,7 @@ import (
 	"callsvc/routing"
 	"callsvc/routing/arictl"
 	"callsvc/routing/calendar"
+	"callsvc/routing/pbxtest"
 	"callsvc/routing/prompt"
 )
 
@@ -87,10 +88,14 @@ func (s *tapSink) wait(ctx context.Context, typ string, n int) error {
 	}
 }
 
-// scenario is a stand-in Asterisk, the real ARI client, a fresh database,
-// the record writer and the engine, wired as cmd/callsvc wires them.
+// scenario is a PBX (the stand-in Asterisk by default, or a real one), the
+// real ARI client, a fresh database, the record writer and the engine,
+// wired as cmd/callsvc wires them. Callers and phones go through pbx;
+// srv is the stand-in itself (nil on a real Asterisk), for what only it
+// can do: stored audio, dropped sockets, registration and presence.
 type scenario struct {
 	t      *testing.T
+	pbx    pbxtest.PBX
 	srv    *aritest.Server
 	store  *postgres.Store
 	writer *routing.Writer
@@ -115,6 +120,9 @@ type scenarioOptions struct {
 	reserver   routing.Reserver
 	screen     routing.ScreenSink
 	srv        *aritest.Server // default a new stand-in
+	// pbx is a real Asterisk to run against instead of the stand-in: the
+	// clock then runs at speed 1 from at (timers in real time).
+	pbx pbxtest.PBX
 	// away builds the away handling once the stand-in, client and store
 	// exist (presence, phone states, the message writer); nil: none.
 	away func(sc *scenario) routing.AwayConfig
@@ -128,20 +136,27 @@ func newScenario(t *testing.T, o scenarioOptions) *scenario {
 	if o.speed == 0 {
 		o.speed = speed
 	}
+	limit := 2 * time.Minute
+	if o.pbx != nil && o.pbx.Real() {
+		o.speed, limit = 1, 3*time.Minute
+	}
 	if o.answerRing == 0 {
 		o.answerRing = 1
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	ctx, cancel := context.WithTimeout(context.Background(), limit)
 	t.Cleanup(cancel)
 	sc := &scenario{t: t, ctx: ctx, clock: simClock{base: o.at, start: time.Now(), speed: o.speed}, log: newTestLog(t)}
-	sc.srv = o.srv
-	if sc.srv == nil {
-		sc.srv = aritest.NewServer(aritest.Options{Speed: o.speed, Now: sc.clock.Now})
-		t.Cleanup(sc.srv.Close)
+	sc.pbx, sc.srv = o.pbx, o.srv
+	if sc.pbx == nil {
+		if sc.srv == nil {
+			sc.srv = aritest.NewServer(aritest.Options{Speed: o.speed, Now: sc.clock.Now})
+			t.Cleanup(sc.srv.Close)
+		}
+		sc.pbx = pbxtest.NewStandIn(sc.srv)
 	}
 
-	client, err := ari.Connect(ctx, ari.Config{Nodes: []ari.NodeConfig{{URL: sc.srv.URL(), WSURL: sc.srv.WSURL()}},
-		Username: "callsvc", Password: "callsvc"})
+	client, err := ari.Connect(ctx, ari.Config{Nodes: []ari.NodeConfig{{URL: sc.pbx.URL(), WSURL: sc.pbx.WSURL()}},
+		Username: sc.pbx.Username(), Password: sc.pbx.Password()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -213,8 +228,18 @@ func newScenario(t *testing.T, o scenarioOptions) *scenario {
 }
 
 // dial makes a caller dial in.
-func (sc *scenario) dial(from string) *aritest.Call {
-	return sc.srv.Dial(sc.ctx, aritest.CallerOptions{From: from, Name: "Caller", To: "100", Args: []string{"inbound"}})
+func (sc *scenario) dial(from string) pbxtest.Caller {
+	sc.t.Helper()
+	c, err := sc.pbx.Dial(sc.ctx, pbxtest.CallerOptions{From: from, Name: "Caller", To: "100"})
+	if err != nil {
+		sc.t.Fatal(err)
+	}
+	return c
+}
+
+// phone makes the staff phone of extension ext.
+func (sc *scenario) phone(ext string, o pbxtest.PhoneOptions) pbxtest.Phone {
+	return sc.pbx.AddPhone(ext, o)
 }
 
 // hear waits until the caller has heard media.
@@ -235,7 +260,7 @@ func (sc *scenario) waitEvent(typ string) {
 	}
 }
 
-func (sc *scenario) press(c *aritest.Call, digits string) {
+func (sc *scenario) press(c pbxtest.Caller, digits string) {
 	sc.t.Helper()
 	if err := c.Press(sc.ctx, digits); err != nil {
 		sc.t.Fatalf("press %s: %v", digits, err)
@@ -274,7 +299,7 @@ func (sc *scenario) doneAll() []record.Call {
 
 func (sc *scenario) addStaff(name, ext, dept string, skills ...string) record.Staff {
 	sc.t.Helper()
-	s, err := sc.store.CreateStaff(sc.ctx, record.Staff{Name: name, Extension: ext, Endpoint: "PJSIP/" + ext,
+	s, err := sc.store.CreateStaff(sc.ctx, record.Staff{Name: name, Extension: ext, Endpoint: sc.pbx.Endpoint(ext),
 		Department: dept, Skills: skills, Role: record.RoleAgent, Active: true})
 	if err != nil {
 		sc.t.Fatal(err)

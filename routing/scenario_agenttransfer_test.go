@@ -6,14 +6,15 @@ import (
 	"testing"
 
 	"callsvc/api/record"
-	"callsvc/ari/aritest"
+	"callsvc/ari"
 	"callsvc/routing"
+	"callsvc/routing/pbxtest"
 	"callsvc/routing/prompt"
 )
 
 // agentCall puts a caller through to the desk person (who answers at once)
 // and returns the caller, that person's leg and the call id.
-func agentCall(t *testing.T, sc *scenario, desk *aritest.Phone) (*aritest.Call, *aritest.Leg, string) {
+func agentCall(t *testing.T, sc *scenario, desk pbxtest.Phone) (pbxtest.Caller, pbxtest.Leg, string) {
 	t.Helper()
 	caller := sc.dial("+8613800138000")
 	sc.hear(caller, zhm(prompt.KeyMenuDesk))
@@ -30,11 +31,13 @@ func agentCall(t *testing.T, sc *scenario, desk *aritest.Phone) (*aritest.Call, 
 	return caller, leg, live[0].ID
 }
 
-func legContext(t *testing.T, leg *aritest.Leg) record.CallContext {
+// legContext reads the call context on a person's leg as their phone's
+// channel has it (through ARI, so it works on any PBX).
+func legContext(t *testing.T, sc *scenario, leg pbxtest.Leg) record.CallContext {
 	t.Helper()
-	raw, ok := leg.Variable(routing.VarContext)
-	if !ok {
-		t.Fatal("no context on the leg")
+	raw, err := sc.client.Variable(sc.ctx, ari.ChannelKey(sc.pbx.NodeID(), leg.ChannelID()), routing.VarContext)
+	if err != nil || raw == "" {
+		t.Fatalf("no context on the leg: %q, %v", raw, err)
 	}
 	var cc record.CallContext
 	if err := json.Unmarshal([]byte(raw), &cc); err != nil {
@@ -65,8 +68,8 @@ func TestAgentBlindTransferCarriesNote(t *testing.T) {
 	sc := newScenario(t, scenarioOptions{})
 	a := sc.addStaff("甲", "2001", "desk")
 	b := sc.addStaff("乙", "3001", "sales")
-	deskPhone := sc.srv.AddPhone(a.Endpoint, aritest.PhoneOptions{})
-	salesPhone := sc.srv.AddPhone(b.Endpoint, aritest.PhoneOptions{Manual: true})
+	deskPhone := sc.phone(a.Extension, pbxtest.PhoneOptions{})
+	salesPhone := sc.phone(b.Extension, pbxtest.PhoneOptions{Manual: true})
 	caller, legA, callID := agentCall(t, sc, deskPhone)
 
 	res, err := sc.eng.Transfer(sc.ctx, record.TransferRequest{CallID: callID, By: a.ID, Mode: record.TransferBlind,
@@ -86,7 +89,7 @@ func TestAgentBlindTransferCarriesNote(t *testing.T) {
 	case <-sc.ctx.Done():
 		t.Fatal("the first agent's leg is still up after a blind transfer")
 	}
-	cc := legContext(t, legB)
+	cc := legContext(t, sc, legB)
 	if !slices.Equal(cc.Notes, []string{"wants a refund for order 42"}) || !slices.Equal(cc.Chain, []string{a.ID}) || cc.OwnerStaffID != a.ID {
 		t.Fatalf("context %+v", cc)
 	}
@@ -115,8 +118,8 @@ func TestAgentAttendedTransferCompleted(t *testing.T) {
 	sc := newScenario(t, scenarioOptions{})
 	a := sc.addStaff("甲", "2001", "desk")
 	b := sc.addStaff("乙", "3001", "sales")
-	deskPhone := sc.srv.AddPhone(a.Endpoint, aritest.PhoneOptions{})
-	salesPhone := sc.srv.AddPhone(b.Endpoint, aritest.PhoneOptions{})
+	deskPhone := sc.phone(a.Extension, pbxtest.PhoneOptions{})
+	salesPhone := sc.phone(b.Extension, pbxtest.PhoneOptions{})
 	caller, legA, callID := agentCall(t, sc, deskPhone)
 	if _, err := sc.eng.Transfer(sc.ctx, record.TransferRequest{CallID: callID, By: b.ID, Mode: record.TransferAttended, ToStaffID: b.ID}); record.ErrorCode(err) != record.EForbidden {
 		t.Fatalf("transfer by someone not on the call: %v", err)
@@ -172,8 +175,8 @@ func TestAgentAttendedTransferCancelled(t *testing.T) {
 	sc := newScenario(t, scenarioOptions{})
 	a := sc.addStaff("甲", "2001", "desk")
 	b := sc.addStaff("乙", "3001", "sales")
-	deskPhone := sc.srv.AddPhone(a.Endpoint, aritest.PhoneOptions{})
-	salesPhone := sc.srv.AddPhone(b.Endpoint, aritest.PhoneOptions{})
+	deskPhone := sc.phone(a.Extension, pbxtest.PhoneOptions{})
+	salesPhone := sc.phone(b.Extension, pbxtest.PhoneOptions{})
 	caller, legA, callID := agentCall(t, sc, deskPhone)
 	if _, err := sc.eng.Transfer(sc.ctx, record.TransferRequest{CallID: callID, By: a.ID, Mode: record.TransferAttended, ToExtension: "3001"}); err != nil {
 		t.Fatal(err)
@@ -217,9 +220,9 @@ func TestTransferOfATransferByFeatureCodes(t *testing.T) {
 	a := sc.addStaff("甲", "2001", "desk")
 	b := sc.addStaff("乙", "3001", "sales")
 	cs := sc.addStaff("丙", "4001", "support")
-	deskPhone := sc.srv.AddPhone(a.Endpoint, aritest.PhoneOptions{})
-	salesPhone := sc.srv.AddPhone(b.Endpoint, aritest.PhoneOptions{})
-	supportPhone := sc.srv.AddPhone(cs.Endpoint, aritest.PhoneOptions{})
+	deskPhone := sc.phone(a.Extension, pbxtest.PhoneOptions{})
+	salesPhone := sc.phone(b.Extension, pbxtest.PhoneOptions{})
+	supportPhone := sc.phone(cs.Extension, pbxtest.PhoneOptions{})
 	caller, legA, _ := agentCall(t, sc, deskPhone)
 	if err := legA.Press(sc.ctx, "*13001#"); err != nil {
 		t.Fatal(err)
@@ -239,7 +242,7 @@ func TestTransferOfATransferByFeatureCodes(t *testing.T) {
 		t.Fatal(err)
 	}
 	sc.waitEvent("consult_connected")
-	if cc := legContext(t, legC); !slices.Equal(cc.Chain, []string{a.ID, b.ID}) || cc.OwnerStaffID != a.ID {
+	if cc := legContext(t, sc, legC); !slices.Equal(cc.Chain, []string{a.ID, b.ID}) || cc.OwnerStaffID != a.ID {
 		t.Fatalf("context on the third leg %+v", cc)
 	}
 	if err := legB.Press(sc.ctx, "*3"); err != nil {

@@ -14,8 +14,8 @@ import (
 	"callsvc/api/apitest"
 	"callsvc/api/postgres/pgtest"
 	"callsvc/api/record"
-	"callsvc/ari/aritest"
 	"callsvc/routing"
+	"callsvc/routing/pbxtest"
 	"callsvc/routing/prompt"
 )
 
@@ -101,8 +101,8 @@ func TestAPIAttendedTransferWithNotesAndScreenPops(t *testing.T) {
 	})
 	agentID := srv.AgentID // the desk's only person, extension 2999
 	b := sc.addStaff("乙", "3001", "sales")
-	deskPhone := sc.srv.AddPhone("PJSIP/2999", aritest.PhoneOptions{})
-	salesPhone := sc.srv.AddPhone(b.Endpoint, aritest.PhoneOptions{})
+	deskPhone := sc.phone("2999", pbxtest.PhoneOptions{})
+	salesPhone := sc.phone(b.Extension, pbxtest.PhoneOptions{})
 	caller, legA, callID := agentCall(t, sc, deskPhone)
 
 	r := srv.Do(t, http.MethodPost, "/v1/calls/"+callID+"/notes", record.RoleAgent, map[string]string{"text": "要退貨, 訂單 42"})

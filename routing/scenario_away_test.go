@@ -12,6 +12,7 @@ import (
 	"callsvc/ari/aritest"
 	"callsvc/routing"
 	"callsvc/routing/arictl"
+	"callsvc/routing/pbxtest"
 	"callsvc/routing/prompt"
 )
 
@@ -82,7 +83,7 @@ func (sc *scenario) setPresence(p record.Presence) {
 }
 
 // askFor dials in, asks for ext at the menu and waits for the away options.
-func (sc *scenario) askFor(ext string) *aritest.Call {
+func (sc *scenario) askFor(ext string) pbxtest.Caller {
 	sc.t.Helper()
 	caller := sc.dial("+8613800138000")
 	sc.hear(caller, zhm(prompt.KeyMenuDesk))
@@ -186,7 +187,7 @@ func TestAwayOnAnotherCall(t *testing.T) {
 	t.Parallel()
 	sc, _ := newAwayScenario(t, 0)
 	s := sc.addStaff("王經理", "2001", "sales")
-	phone := sc.srv.AddPhone(s.Endpoint, aritest.PhoneOptions{Manual: true})
+	phone := sc.phone(s.Extension, pbxtest.PhoneOptions{Manual: true})
 	first := sc.dial("+8613800138001")
 	sc.hear(first, zhm(prompt.KeyMenuDesk))
 	sc.press(first, "4")
@@ -209,7 +210,7 @@ func TestAwayOnAnotherCall(t *testing.T) {
 
 // message answers the away options with 1 and speaks a message; it
 // returns the recording's name.
-func (sc *scenario) message(caller *aritest.Call, take int, pcm []byte) string {
+func (sc *scenario) message(caller pbxtest.Caller, take int, pcm []byte) string {
 	sc.t.Helper()
 	sc.hear(caller, zhm(prompt.KeyMessageInstructions))
 	if err := sc.tap.wait(sc.ctx, "message_recording", take); err != nil {
@@ -249,9 +250,9 @@ func TestBlindTransferToSomeoneAway(t *testing.T) {
 	t.Parallel()
 	sc, _ := newAwayScenario(t, 0)
 	deskPerson := sc.addStaff("李服務", "2000", "desk")
-	desk := sc.srv.AddPhone(deskPerson.Endpoint, aritest.PhoneOptions{})
+	desk := sc.phone(deskPerson.Extension, pbxtest.PhoneOptions{})
 	s := sc.addStaff("王經理", "2001", "sales")
-	sc.srv.AddPhone(s.Endpoint, aritest.PhoneOptions{Manual: true})
+	sc.phone(s.Extension, pbxtest.PhoneOptions{Manual: true})
 	sc.setPresence(record.Presence{StaffID: s.ID, Status: record.PresenceMeeting})
 	caller, _, id := agentCall(t, sc, desk)
 	res, err := sc.eng.Transfer(sc.ctx, record.TransferRequest{CallID: id, By: deskPerson.ID, Mode: record.TransferBlind,

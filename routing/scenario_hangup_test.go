@@ -7,7 +7,7 @@ import (
 	"callsvc/api/postgres/pgtest"
 	"callsvc/api/record"
 	"callsvc/ari"
-	"callsvc/ari/aritest"
+	"callsvc/routing/pbxtest"
 	"callsvc/routing/prompt"
 )
 
@@ -18,36 +18,36 @@ func TestCallerHangsUpAtEveryStep(t *testing.T) {
 	for _, tc := range []struct {
 		name    string
 		ring    int
-		steps   func(sc *scenario, c *aritest.Call)
+		steps   func(sc *scenario, c pbxtest.Caller)
 		outcome string
 	}{
-		{"WhileRingingBeforeAnswer", 3, func(sc *scenario, c *aritest.Call) { sc.waitEvent("ringing") }, record.OutcomeAbandoned},
-		{"DuringGreeting", 1, func(sc *scenario, c *aritest.Call) { sc.hear(c, zhm(prompt.KeyThisIs)) }, record.OutcomeCallerHungUp},
-		{"DuringMenu", 1, func(sc *scenario, c *aritest.Call) { sc.hear(c, zhm(prompt.KeyMenuOrder)) }, record.OutcomeCallerHungUp},
-		{"DuringExtensionEntry", 1, func(sc *scenario, c *aritest.Call) {
+		{"WhileRingingBeforeAnswer", 3, func(sc *scenario, c pbxtest.Caller) { sc.waitEvent("ringing") }, record.OutcomeAbandoned},
+		{"DuringGreeting", 1, func(sc *scenario, c pbxtest.Caller) { sc.hear(c, zhm(prompt.KeyThisIs)) }, record.OutcomeCallerHungUp},
+		{"DuringMenu", 1, func(sc *scenario, c pbxtest.Caller) { sc.hear(c, zhm(prompt.KeyMenuOrder)) }, record.OutcomeCallerHungUp},
+		{"DuringExtensionEntry", 1, func(sc *scenario, c pbxtest.Caller) {
 			sc.hear(c, zhm(prompt.KeyMenuDesk))
 			sc.press(c, "4")
 			sc.hear(c, zhm(prompt.KeyEnterExtension))
 			sc.press(c, "20")
 		}, record.OutcomeCallerHungUp},
-		{"DuringComplaintRecording", 1, func(sc *scenario, c *aritest.Call) {
+		{"DuringComplaintRecording", 1, func(sc *scenario, c pbxtest.Caller) {
 			sc.hear(c, zhm(prompt.KeyMenuDesk))
 			sc.press(c, "2")
 			sc.hear(c, "sound:beep")
 			c.Speak(sc.ctx, 3*time.Second)
 		}, record.OutcomeCallerHungUp},
-		{"WhileStaffPhoneRings", 1, func(sc *scenario, c *aritest.Call) {
+		{"WhileStaffPhoneRings", 1, func(sc *scenario, c pbxtest.Caller) {
 			sc.hear(c, zhm(prompt.KeyMenuDesk))
 			sc.press(c, "0")
 			sc.waitEvent("ringing_staff")
 			sc.hear(c, "moh:default")
 		}, record.OutcomeCallerHungUp},
-		{"WhileConnected", 1, func(sc *scenario, c *aritest.Call) {
+		{"WhileConnected", 1, func(sc *scenario, c pbxtest.Caller) {
 			sc.hear(c, zhm(prompt.KeyMenuDesk))
 			sc.press(c, "0")
 			sc.waitEvent("connected")
 		}, record.OutcomeConnected},
-		{"AtAnythingElse", 1, func(sc *scenario, c *aritest.Call) {
+		{"AtAnythingElse", 1, func(sc *scenario, c pbxtest.Caller) {
 			sc.hear(c, zhm(prompt.KeyMenuDesk))
 			sc.press(c, "3")
 			sc.hear(c, "sound:beep")
@@ -59,7 +59,7 @@ func TestCallerHangsUpAtEveryStep(t *testing.T) {
 			t.Parallel()
 			sc := newScenario(t, scenarioOptions{answerRing: tc.ring})
 			sc.addStaff("李服務", "2001", "desk")
-			phone := sc.srv.AddPhone("PJSIP/2001", aritest.PhoneOptions{Manual: tc.name == "WhileStaffPhoneRings"})
+			phone := sc.phone("2001", pbxtest.PhoneOptions{Manual: tc.name == "WhileStaffPhoneRings"})
 			caller := sc.dial("+8613800138000")
 			tc.steps(sc, caller)
 			if err := caller.Hangup(sc.ctx); err != nil {

@@ -8,7 +8,7 @@ import (
 
 	"callsvc/api/apitest"
 	"callsvc/api/record"
-	"callsvc/ari/aritest"
+	"callsvc/routing/pbxtest"
 	"callsvc/routing/prompt"
 )
 
@@ -20,7 +20,7 @@ func TestMessageKeptAndDownloadedThroughAPI(t *testing.T) {
 	t.Parallel()
 	sc, kit := newAwayScenario(t, 0)
 	s := sc.addStaff("王經理", "2001", "sales")
-	sc.srv.AddPhone(s.Endpoint, aritest.PhoneOptions{Manual: true})
+	sc.phone(s.Extension, pbxtest.PhoneOptions{Manual: true})
 	sc.setPresence(record.Presence{StaffID: s.ID, Status: record.PresenceMeeting})
 	caller := sc.askFor("2001")
 	sc.press(caller, "1")
@@ -78,7 +78,7 @@ func TestMessageRecordedAgainWithAnotherNumber(t *testing.T) {
 	t.Parallel()
 	sc, _ := newAwayScenario(t, 0)
 	s := sc.addStaff("王經理", "2001", "sales")
-	sc.srv.AddPhone(s.Endpoint, aritest.PhoneOptions{Manual: true})
+	sc.phone(s.Extension, pbxtest.PhoneOptions{Manual: true})
 	sc.setPresence(record.Presence{StaffID: s.ID, Status: record.PresenceVisitor})
 	caller := sc.askFor("2001")
 	sc.press(caller, "1")
@@ -113,7 +113,7 @@ func TestMessageCancelled(t *testing.T) {
 	t.Parallel()
 	sc, _ := newAwayScenario(t, 0)
 	s := sc.addStaff("王經理", "2001", "sales")
-	sc.srv.AddPhone(s.Endpoint, aritest.PhoneOptions{Manual: true})
+	sc.phone(s.Extension, pbxtest.PhoneOptions{Manual: true})
 	sc.setPresence(record.Presence{StaffID: s.ID, Status: record.PresenceEvent})
 	caller := sc.askFor("2001")
 	sc.press(caller, "1")
@@ -150,7 +150,7 @@ func TestMessageHangups(t *testing.T) {
 			t.Parallel()
 			sc, kit := newAwayScenario(t, 0)
 			s := sc.addStaff("王經理", "2001", "sales")
-			sc.srv.AddPhone(s.Endpoint, aritest.PhoneOptions{Manual: true})
+			sc.phone(s.Extension, pbxtest.PhoneOptions{Manual: true})
 			sc.setPresence(record.Presence{StaffID: s.ID, Status: record.PresenceMeeting})
 			caller := sc.askFor("2001")
 			sc.press(caller, "1")

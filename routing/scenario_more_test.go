@@ -8,8 +8,8 @@ import (
 	"time"
 
 	"callsvc/api/record"
-	"callsvc/ari/aritest"
 	"callsvc/routing"
+	"callsvc/routing/pbxtest"
 	"callsvc/routing/prompt"
 )
 
@@ -48,7 +48,7 @@ func TestS8AnythingElseBackToMenu(t *testing.T) {
 }
 
 // waitCount waits until media has been heard n times.
-func waitCount(t *testing.T, caller *aritest.Call, media string, n int) {
+func waitCount(t *testing.T, caller pbxtest.Caller, media string, n int) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
@@ -81,7 +81,7 @@ func TestS10GeneralManagerToDeskWithSupervisorNotice(t *testing.T) {
 	n := &notices{}
 	sc := newScenario(t, scenarioOptions{notifier: n})
 	desk := sc.addStaff("李服務", "2001", "desk", "zh")
-	phone := sc.srv.AddPhone("PJSIP/2001", aritest.PhoneOptions{})
+	phone := sc.phone("2001", pbxtest.PhoneOptions{})
 	caller := sc.dial("+8613800138000")
 	sc.hear(caller, zhm(prompt.KeyMenuDesk))
 	sc.press(caller, "9")
@@ -163,7 +163,7 @@ func TestS20MenuRepromptsThenDesk(t *testing.T) {
 	t.Parallel()
 	sc := newScenario(t, scenarioOptions{})
 	sc.addStaff("李服務", "2001", "desk", "zh")
-	phone := sc.srv.AddPhone("PJSIP/2001", aritest.PhoneOptions{})
+	phone := sc.phone("2001", pbxtest.PhoneOptions{})
 	caller := sc.dial("+8613800138000")
 	sc.hear(caller, zhm(prompt.KeyMenuDesk))
 	// Silence: no_choice; then a wrong key: invalid_choice; then silence: desk.
@@ -215,7 +215,7 @@ func TestExtensionNoAnswerPromisesCallback(t *testing.T) {
 	t.Parallel()
 	sc := newScenario(t, scenarioOptions{})
 	person := sc.addStaff("陳經理", "2005", "sales")
-	phone := sc.srv.AddPhone("PJSIP/2005", aritest.PhoneOptions{NoAnswer: true})
+	phone := sc.phone("2005", pbxtest.PhoneOptions{NoAnswer: true})
 	caller := sc.dial("+8613800138000")
 	sc.hear(caller, zhm(prompt.KeyMenuDesk))
 	sc.press(caller, "4")
@@ -308,8 +308,8 @@ func TestPresenceLongestIdleAndNoDoubleBooking(t *testing.T) {
 	sc := newScenario(t, scenarioOptions{})
 	a := sc.addStaff("甲", "2001", "desk")
 	b := sc.addStaff("乙", "2002", "desk")
-	phoneA := sc.srv.AddPhone("PJSIP/2001", aritest.PhoneOptions{})
-	phoneB := sc.srv.AddPhone("PJSIP/2002", aritest.PhoneOptions{})
+	phoneA := sc.phone("2001", pbxtest.PhoneOptions{})
+	phoneB := sc.phone("2002", pbxtest.PhoneOptions{})
 
 	// Call 1 takes one of them (never rung: equally idle, smaller id).
 	first := sc.dial("+8613800138001")
@@ -383,7 +383,7 @@ func TestStaffBusyNoticed(t *testing.T) {
 	t.Parallel()
 	sc := newScenario(t, scenarioOptions{})
 	sc.addStaff("李服務", "2001", "desk")
-	sc.srv.AddPhone("PJSIP/2001", aritest.PhoneOptions{Busy: true})
+	sc.phone("2001", pbxtest.PhoneOptions{Busy: true})
 	caller := sc.dial("+8613800138000")
 	sc.hear(caller, zhm(prompt.KeyMenuDesk))
 	sc.press(caller, "0")

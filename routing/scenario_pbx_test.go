@@ -13,14 +13,14 @@ import (
 )
 
 // The scenarios below run against the stand-in and, with
-// CALLSVC_TEST_ARI_URL set, a real Asterisk (see pbx_harness_test.go).
+// CALLSVC_TEST_ARI_URL set, a real Asterisk (onEachPBX).
 // They assert only what both can show; music on hold is checked where the
 // PBX reports it.
 
 // S1, S2: answered on the first ring, greeted with the time-of-day form and
 // the company name, then the menu; the caller hangs up during it.
 func TestPBXS1S2AnsweredAndGreeted(t *testing.T) {
-	onEachPBX(t, func(t *testing.T, sc *pbxScenario) {
+	onEachPBX(t, func(t *testing.T, sc *scenario) {
 		caller := sc.dial("+8613800138000")
 		sc.hear(caller, zhm(prompt.KeyMenuOrder))
 		if err := caller.Hangup(sc.ctx); err != nil {
@@ -41,7 +41,7 @@ func TestPBXS1S2AnsweredAndGreeted(t *testing.T) {
 
 // S3: a caller whose number is on file is greeted by surname and title.
 func TestPBXS3KnownCustomerGreetedByName(t *testing.T) {
-	onEachPBX(t, func(t *testing.T, sc *pbxScenario) {
+	onEachPBX(t, func(t *testing.T, sc *scenario) {
 		cust, err := sc.store.CreateCustomer(sc.ctx, record.Customer{Name: "張偉", Surname: "張", Title: "先生",
 			Numbers: []string{"+8613900139000"}})
 		if err != nil {
@@ -63,7 +63,7 @@ func TestPBXS3KnownCustomerGreetedByName(t *testing.T) {
 // (no timeout cuts the caller off); it is kept, the caller hears that it
 // was recorded, is asked S8 and says no.
 func TestPBXS14ComplaintRecordedEndedWithPound(t *testing.T) {
-	onEachPBX(t, func(t *testing.T, sc *pbxScenario) {
+	onEachPBX(t, func(t *testing.T, sc *scenario) {
 		caller := sc.dial("+8613800138000")
 		sc.hear(caller, zhm(prompt.KeyMenuDesk))
 		sc.press(caller, "2")
@@ -101,7 +101,7 @@ func TestPBXS14ComplaintRecordedEndedWithPound(t *testing.T) {
 // rings, the person answers and is bridged with the call's id on their
 // leg (S11); when they hang up the caller is asked S8 and thanked (S20).
 func TestPBXS6OrderBridgedToSales(t *testing.T) {
-	onEachPBX(t, func(t *testing.T, sc *pbxScenario) {
+	onEachPBX(t, func(t *testing.T, sc *scenario) {
 		seller := sc.addStaff("王小明", "3001", "sales")
 		phone := sc.pbx.AddPhone("3001", pbxtest.PhoneOptions{AnswerAfter: 2 * time.Second})
 		caller := sc.dial("+8613800138000")
@@ -147,7 +147,7 @@ func TestPBXS6OrderBridgedToSales(t *testing.T) {
 // rings: the caller hears "對不起, 請稍等" and a callback promise, and the
 // unanswered phone stops ringing.
 func TestPBXS15NoAnswerApologyAndCallback(t *testing.T) {
-	onEachPBX(t, func(t *testing.T, sc *pbxScenario) {
+	onEachPBX(t, func(t *testing.T, sc *scenario) {
 		person := sc.addStaff("陳經理", "3005", "sales")
 		phone := sc.pbx.AddPhone("3005", pbxtest.PhoneOptions{NoAnswer: true})
 		caller := sc.dial("+8613800138000")
@@ -180,7 +180,7 @@ func TestPBXS15NoAnswerApologyAndCallback(t *testing.T) {
 // A caller hanging up in the middle of the flow (entering an extension)
 // leaves a closed record and nothing behind.
 func TestPBXCallerHangsUpMidFlow(t *testing.T) {
-	onEachPBX(t, func(t *testing.T, sc *pbxScenario) {
+	onEachPBX(t, func(t *testing.T, sc *scenario) {
 		caller := sc.dial("+8613800138000")
 		sc.hear(caller, zhm(prompt.KeyMenuDesk))
 		sc.press(caller, "4")

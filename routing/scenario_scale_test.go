@@ -12,6 +12,7 @@ import (
 	"callsvc/api/record"
 	"callsvc/ari/aritest"
 	"callsvc/routing"
+	"callsvc/routing/pbxtest"
 	"callsvc/routing/prompt"
 )
 
@@ -68,7 +69,7 @@ func TestTwoEnginesNeverOfferOnePersonTwoCalls(t *testing.T) {
 	for i := range people {
 		s := nodes[0].addStaff(fmt.Sprint("desk", i), fmt.Sprint(2001+i), "desk")
 		for _, sc := range nodes {
-			sc.srv.AddPhone(s.Endpoint, aritest.PhoneOptions{})
+			sc.phone(s.Extension, pbxtest.PhoneOptions{})
 		}
 	}
 

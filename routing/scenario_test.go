@@ -7,8 +7,8 @@ import (
 
 	"callsvc/api/record"
 	"callsvc/ari"
-	"callsvc/ari/aritest"
 	"callsvc/routing"
+	"callsvc/routing/pbxtest"
 	"callsvc/routing/prompt"
 )
 
@@ -121,7 +121,7 @@ func TestS6OrderConnectedToSales(t *testing.T) {
 	sc := newScenario(t, scenarioOptions{})
 	seller := sc.addStaff("王小明", "3001", "sales", "zh")
 	sc.addStaff("李服務", "2001", "desk", "zh")
-	phone := sc.srv.AddPhone("PJSIP/3001", aritest.PhoneOptions{AnswerAfter: 3 * time.Second})
+	phone := sc.phone("3001", pbxtest.PhoneOptions{AnswerAfter: 3 * time.Second})
 	caller := sc.dial("+8613800138000")
 	sc.hear(caller, zhm(prompt.KeyMenuDesk))
 	sc.press(caller, "1")
@@ -129,12 +129,12 @@ func TestS6OrderConnectedToSales(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := leg.WaitState(sc.ctx, "Up"); err != nil {
+	if err := leg.WaitUp(sc.ctx); err != nil {
 		t.Fatal(err)
 	}
 	sc.waitEvent("connected")
 	// S11: the call's context travels with the person's leg.
-	callID, err := sc.client.Variable(sc.ctx, ari.ChannelKey(sc.srv.EntityID(), leg.ChannelID()), routing.VarCallID)
+	callID, err := sc.client.Variable(sc.ctx, ari.ChannelKey(sc.pbx.NodeID(), leg.ChannelID()), routing.VarCallID)
 	if err != nil || callID == "" {
 		t.Fatalf("%s on the staff leg = %q, %v", routing.VarCallID, callID, err)
 	}

@@ -10,6 +10,7 @@ import (
 	"callsvc/api/record"
 	"callsvc/ari/aritest"
 	"callsvc/routing"
+	"callsvc/routing/pbxtest"
 	"callsvc/routing/prompt"
 )
 
@@ -63,9 +64,9 @@ func TestS15NoAnswerThenBusyThenNextPerson(t *testing.T) {
 	screen := &screenLog{}
 	sc := newScenario(t, scenarioOptions{screen: screen})
 	p := byID(sc.addStaff("甲", "2001", "desk"), sc.addStaff("乙", "2002", "desk"), sc.addStaff("丙", "2003", "desk"))
-	sc.srv.AddPhone(p[0].Endpoint, aritest.PhoneOptions{NoAnswer: true})
-	sc.srv.AddPhone(p[1].Endpoint, aritest.PhoneOptions{Busy: true})
-	third := sc.srv.AddPhone(p[2].Endpoint, aritest.PhoneOptions{})
+	sc.phone(p[0].Extension, pbxtest.PhoneOptions{NoAnswer: true})
+	sc.phone(p[1].Extension, pbxtest.PhoneOptions{Busy: true})
+	third := sc.phone(p[2].Extension, pbxtest.PhoneOptions{})
 	caller := sc.dial("+8613800138000")
 	sc.hear(caller, zhm(prompt.KeyMenuDesk))
 	sc.press(caller, "0")
@@ -144,8 +145,8 @@ func TestS15TargetHangsUpDuringWhisper(t *testing.T) {
 	t.Parallel()
 	sc := newScenario(t, scenarioOptions{})
 	p := byID(sc.addStaff("甲", "2001", "desk"), sc.addStaff("乙", "2002", "desk"))
-	first := sc.srv.AddPhone(p[0].Endpoint, aritest.PhoneOptions{Manual: true})
-	second := sc.srv.AddPhone(p[1].Endpoint, aritest.PhoneOptions{})
+	first := sc.phone(p[0].Extension, pbxtest.PhoneOptions{Manual: true})
+	second := sc.phone(p[1].Extension, pbxtest.PhoneOptions{})
 	caller := sc.dial("+8613800138000")
 	sc.hear(caller, zhm(prompt.KeyMenuDesk))
 	sc.press(caller, "0")
@@ -189,6 +190,7 @@ func TestS11ContextOnTheTargetLeg(t *testing.T) {
 		t.Fatal(err)
 	}
 	s := sc.addStaff("甲", "2001", "sales")
+	// The stand-in's phone: what the SIP phone itself sees (headers).
 	phone := sc.srv.AddPhone(s.Endpoint, aritest.PhoneOptions{Manual: true})
 	caller := sc.dial("+8613800138000")
 	sc.hear(caller, zhm(prompt.KeyMenuDesk))
@@ -236,7 +238,7 @@ func TestCallerHangsUpWhileTargetRings(t *testing.T) {
 	t.Parallel()
 	sc := newScenario(t, scenarioOptions{})
 	s := sc.addStaff("甲", "2001", "desk")
-	phone := sc.srv.AddPhone(s.Endpoint, aritest.PhoneOptions{Manual: true})
+	phone := sc.phone(s.Extension, pbxtest.PhoneOptions{Manual: true})
 	caller := sc.dial("+8613800138000")
 	sc.hear(caller, zhm(prompt.KeyMenuDesk))
 	sc.press(caller, "0")
@@ -273,8 +275,8 @@ func TestS15DepartmentThenDesk(t *testing.T) {
 	sc := newScenario(t, scenarioOptions{})
 	sales := sc.addStaff("甲", "3001", "sales")
 	desk := sc.addStaff("乙", "2001", "desk")
-	sc.srv.AddPhone(sales.Endpoint, aritest.PhoneOptions{Busy: true})
-	deskPhone := sc.srv.AddPhone(desk.Endpoint, aritest.PhoneOptions{})
+	sc.phone(sales.Extension, pbxtest.PhoneOptions{Busy: true})
+	deskPhone := sc.phone(desk.Extension, pbxtest.PhoneOptions{})
 	caller := sc.dial("+8613800138000")
 	sc.hear(caller, zhm(prompt.KeyMenuDesk))
 	sc.press(caller, "1")
@@ -283,6 +285,7 @@ func TestS15DepartmentThenDesk(t *testing.T) {
 		t.Fatal(err)
 	}
 	sc.waitEvent("connected")
+	cc := legContext(t, sc, leg) // while the leg is up: read through ARI
 	caller.Hangup(sc.ctx)
 	c, evs := sc.done()
 	if d := eventData(t, evs, "transfer_next"); d["rule"] != "desk_fallback" || d["staff_id"] != desk.ID {
@@ -294,7 +297,7 @@ func TestS15DepartmentThenDesk(t *testing.T) {
 	if c.OwnerStaffID != desk.ID {
 		t.Fatalf("owner %q", c.OwnerStaffID)
 	}
-	if cc := legContext(t, leg); cc.Intent != record.IntentOrder || cc.Attempts != 2 {
+	if cc.Intent != record.IntentOrder || cc.Attempts != 2 {
 		t.Fatalf("context %+v", cc)
 	}
 	// The record holds the context each person was offered.

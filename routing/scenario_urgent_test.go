@@ -12,17 +12,17 @@ import (
 	"callsvc/api"
 	"callsvc/api/apitest"
 	"callsvc/api/record"
-	"callsvc/ari/aritest"
+	"callsvc/routing/pbxtest"
 	"callsvc/routing/prompt"
 )
 
 // urgentCall asks for a person in a meeting and presses 3 (urgent): the
 // caller holds while the person is told.
-func urgentCall(t *testing.T, timeout time.Duration) (*scenario, *awayKit, record.Staff, *aritest.Phone, *aritest.Call) {
+func urgentCall(t *testing.T, timeout time.Duration) (*scenario, *awayKit, record.Staff, pbxtest.Phone, pbxtest.Caller) {
 	t.Helper()
 	sc, kit := newAwayScenario(t, timeout)
 	s := sc.addStaff("王經理", "2001", "sales")
-	phone := sc.srv.AddPhone(s.Endpoint, aritest.PhoneOptions{Manual: true})
+	phone := sc.phone(s.Extension, pbxtest.PhoneOptions{Manual: true})
 	sc.setPresence(record.Presence{StaffID: s.ID, Status: record.PresenceMeeting})
 	caller := sc.askFor("2001")
 	sc.press(caller, "3")
@@ -118,8 +118,8 @@ func TestAwayAnotherColleagueWhoDoesNotAnswer(t *testing.T) {
 	sc, _ := newAwayScenario(t, 0)
 	s := sc.addStaff("王經理", "2001", "sales")
 	other := sc.addStaff("趙銷售", "2002", "sales")
-	sc.srv.AddPhone(s.Endpoint, aritest.PhoneOptions{Manual: true})
-	sc.srv.AddPhone(other.Endpoint, aritest.PhoneOptions{NoAnswer: true})
+	sc.phone(s.Extension, pbxtest.PhoneOptions{Manual: true})
+	sc.phone(other.Extension, pbxtest.PhoneOptions{NoAnswer: true})
 	sc.setPresence(record.Presence{StaffID: s.ID, Status: record.PresenceMeeting})
 	caller := sc.askFor("2001")
 	sc.press(caller, "2")
@@ -149,7 +149,7 @@ func TestAwayNoColleagueFree(t *testing.T) {
 	t.Parallel()
 	sc, _ := newAwayScenario(t, 0)
 	s := sc.addStaff("王經理", "2001", "sales")
-	sc.srv.AddPhone(s.Endpoint, aritest.PhoneOptions{Manual: true})
+	sc.phone(s.Extension, pbxtest.PhoneOptions{Manual: true})
 	sc.setPresence(record.Presence{StaffID: s.ID, Status: record.PresenceOut})
 	caller := sc.askFor("2001")
 	sc.press(caller, "2")
@@ -170,7 +170,7 @@ func TestUrgentDeclinedOverAPI(t *testing.T) {
 	sc, kit := newAwayScenario(t, 0)
 	srv := apitest.NewOn(t, sc.store, func(c *api.Config) { c.Live = sc.eng })
 	agentID := srv.AgentID // extension 2999
-	sc.srv.AddPhone("PJSIP/2999", aritest.PhoneOptions{Manual: true})
+	sc.phone("2999", pbxtest.PhoneOptions{Manual: true})
 	sc.setPresence(record.Presence{StaffID: agentID, Status: record.PresenceVisitor})
 	caller := sc.askFor("2999")
 	sc.press(caller, "3")

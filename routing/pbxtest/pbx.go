@@ -85,4 +85,6 @@ type Leg interface {
 	Answer(ctx context.Context) error
 	// WaitUp waits until the leg is answered.
 	WaitUp(ctx context.Context) error
+	// Press keys DTMF digits on the phone (transfer feature codes).
+	Press(ctx context.Context, digits string) error
 }

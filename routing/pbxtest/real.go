@@ -421,6 +421,15 @@ func (l *realLeg) Answer(ctx context.Context) error {
 	return nil
 }
 
+// Press sends the digits on the helper's half: they reach the engine's
+// half as ChannelDtmfReceived.
+func (l *realLeg) Press(ctx context.Context, digits string) error {
+	if err := l.r.c.SendDTMF(ctx, l.own, digits, ari.DTMFOptions{Between: 150, Duration: 100}); err != nil {
+		return fmt.Errorf("press %s: %w", digits, err)
+	}
+	return nil
+}
+
 func (l *realLeg) WaitUp(ctx context.Context) error {
 	return l.wait(ctx, "answer", func() bool { return l.up })
 }

@@ -75,10 +75,11 @@ func (p standInPhone) WaitRinging(ctx context.Context) (Leg, error) {
 
 type standInLeg struct{ l *aritest.Leg }
 
-func (l standInLeg) ChannelID() string                             { return l.l.ChannelID() }
-func (l standInLeg) Heard() []string                               { return l.l.Heard() }
-func (l standInLeg) WaitHeard(ctx context.Context, m string) error { return l.l.WaitHeard(ctx, m) }
-func (l standInLeg) Hangup(ctx context.Context) error              { return l.l.Hangup(ctx) }
-func (l standInLeg) Done() <-chan struct{}                         { return l.l.Done() }
-func (l standInLeg) Answer(ctx context.Context) error              { return l.l.Answer(ctx) }
-func (l standInLeg) WaitUp(ctx context.Context) error              { return l.l.WaitState(ctx, "Up") }
+func (l standInLeg) ChannelID() string                              { return l.l.ChannelID() }
+func (l standInLeg) Heard() []string                                { return l.l.Heard() }
+func (l standInLeg) WaitHeard(ctx context.Context, m string) error  { return l.l.WaitHeard(ctx, m) }
+func (l standInLeg) Hangup(ctx context.Context) error               { return l.l.Hangup(ctx) }
+func (l standInLeg) Done() <-chan struct{}                          { return l.l.Done() }
+func (l standInLeg) Answer(ctx context.Context) error               { return l.l.Answer(ctx) }
+func (l standInLeg) WaitUp(ctx context.Context) error               { return l.l.WaitState(ctx, "Up") }
+func (l standInLeg) Press(ctx context.Context, digits string) error { return l.l.Press(ctx, digits) }
