@@ -63,34 +63,9 @@ func Connect(ctx context.Context, cfg Config) (*Client, error) {
 	if cfg.MaxEventSize <= 0 {
 		cfg.MaxEventSize = DefaultMaxEventSize
 	}
-	c := &Client{cfg: cfg, nodes: map[string]*node{}, log: zerolog.Nop()}
-	if cfg.Logger != nil {
-		c.log = *cfg.Logger
-	}
-	c.http = cfg.HTTPClient
-	if c.http == nil {
-		c.http = &http.Client{Transport: newTransport()}
-	}
-	// The socket dial gets its own transport: a hijacked connection must
-	// not come from (or count against) the REST keep-alive pool.
-	c.wsHTTP = &http.Client{Transport: newTransport()}
-	c.ctx, c.cancel = context.WithCancel(context.Background())
-	c.bus = newBus(c.ctx.Done(), &c.wg)
-
-	for i, nc := range cfg.Nodes {
-		n := &node{c: c, cfg: nc, firstUp: make(chan struct{})}
-		info, err := c.info(ctx, n, "system")
-		if err != nil {
-			c.Close()
-			return nil, fmt.Errorf("connect node %d (%s): %w", i, nc.URL, err)
-		}
-		n.id = nodeID(info, nc)
-		if _, dup := c.nodes[n.id]; dup {
-			c.Close()
-			return nil, fmt.Errorf("%w: nodes share entity id %q", ErrConfig, n.id)
-		}
-		c.nodes[n.id] = n
-		c.order = append(c.order, n.id)
+	c := newClient(cfg)
+	if err := c.identifyNodes(ctx); err != nil {
+		return nil, err
 	}
 	for _, id := range c.order {
 		n := c.nodes[id]
@@ -114,6 +89,47 @@ func Connect(ctx context.Context, cfg Config) (*Client, error) {
 	}
 	c.log.Info().Strs("nodes", c.order).Str("app", cfg.Application).Msg("ari connected")
 	return c, nil
+}
+
+// newClient builds a Client for cfg (defaults already applied) with no
+// nodes yet and nothing running.
+func newClient(cfg Config) *Client {
+	c := &Client{cfg: cfg, nodes: map[string]*node{}, log: zerolog.Nop()}
+	if cfg.Logger != nil {
+		c.log = *cfg.Logger
+	}
+	c.http = cfg.HTTPClient
+	if c.http == nil {
+		c.http = &http.Client{Transport: newTransport()}
+	}
+	// The socket dial gets its own transport: a hijacked connection must
+	// not come from (or count against) the REST keep-alive pool.
+	c.wsHTTP = &http.Client{Transport: newTransport()}
+	c.ctx, c.cancel = context.WithCancel(context.Background())
+	c.bus = newBus(c.ctx.Done(), &c.wg)
+	return c
+}
+
+// identifyNodes asks every configured node for its entity id and registers
+// it under that id, so bad credentials or an unreachable node fail here. On
+// error the client is closed.
+func (c *Client) identifyNodes(ctx context.Context) error {
+	for i, nc := range c.cfg.Nodes {
+		n := &node{c: c, cfg: nc, firstUp: make(chan struct{})}
+		info, err := c.info(ctx, n, "system")
+		if err != nil {
+			c.Close()
+			return fmt.Errorf("connect node %d (%s): %w", i, nc.URL, err)
+		}
+		n.id = nodeID(info, nc)
+		if _, dup := c.nodes[n.id]; dup {
+			c.Close()
+			return fmt.Errorf("%w: nodes share entity id %q", ErrConfig, n.id)
+		}
+		c.nodes[n.id] = n
+		c.order = append(c.order, n.id)
+	}
+	return nil
 }
 
 // nodeID is the entity id, or host:port for a server that does not tell.

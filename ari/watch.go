@@ -17,6 +17,18 @@ import (
 // NewID makes a random id for channels, playbacks, bridges and recordings.
 func NewID() string { return strings.ToLower(rand.Text()) }
 
+// subscribeThen subscribes to key, then runs act; when act fails the
+// subscription is closed, otherwise the caller owns it.
+func subscribeThen[T any](ctx context.Context, c *Client, key Key, act func() (*T, error)) (*T, *Subscription, error) {
+	sub := c.Subscribe(ctx, key)
+	v, err := act()
+	if err != nil {
+		sub.Close()
+		return nil, nil, err
+	}
+	return v, sub, nil
+}
+
 // OriginateWatch originates with a client-chosen channel id (req.ChannelID,
 // set if empty) and returns the channel's subscription, registered before
 // the request went out.
@@ -24,13 +36,9 @@ func (c *Client) OriginateWatch(ctx context.Context, node string, req OriginateR
 	if req.ChannelID == "" {
 		req.ChannelID = NewID()
 	}
-	sub := c.Subscribe(ctx, ChannelKey(node, req.ChannelID))
-	ch, err := c.Originate(ctx, node, req)
-	if err != nil {
-		sub.Close()
-		return nil, nil, err
-	}
-	return ch, sub, nil
+	return subscribeThen(ctx, c, ChannelKey(node, req.ChannelID), func() (*Channel, error) {
+		return c.Originate(ctx, node, req)
+	})
 }
 
 // CreateWatch is Create with the same subscribe-first guarantee.
@@ -38,13 +46,9 @@ func (c *Client) CreateWatch(ctx context.Context, node string, req CreateRequest
 	if req.ChannelID == "" {
 		req.ChannelID = NewID()
 	}
-	sub := c.Subscribe(ctx, ChannelKey(node, req.ChannelID))
-	ch, err := c.Create(ctx, node, req)
-	if err != nil {
-		sub.Close()
-		return nil, nil, err
-	}
-	return ch, sub, nil
+	return subscribeThen(ctx, c, ChannelKey(node, req.ChannelID), func() (*Channel, error) {
+		return c.Create(ctx, node, req)
+	})
 }
 
 // SnoopWatch is Snoop with the same subscribe-first guarantee for the
@@ -53,13 +57,9 @@ func (c *Client) SnoopWatch(ctx context.Context, ch Key, o SnoopOptions) (*Chann
 	if o.SnoopID == "" {
 		o.SnoopID = NewID()
 	}
-	sub := c.Subscribe(ctx, ChannelKey(ch.Node, o.SnoopID))
-	snoop, err := c.Snoop(ctx, ch, o)
-	if err != nil {
-		sub.Close()
-		return nil, nil, err
-	}
-	return snoop, sub, nil
+	return subscribeThen(ctx, c, ChannelKey(ch.Node, o.SnoopID), func() (*Channel, error) {
+		return c.Snoop(ctx, ch, o)
+	})
 }
 
 // PlayWatch plays with a client-chosen playback id (o.PlaybackID, set if
@@ -68,13 +68,9 @@ func (c *Client) PlayWatch(ctx context.Context, target Key, o PlayOptions) (*Pla
 	if o.PlaybackID == "" {
 		o.PlaybackID = NewID()
 	}
-	sub := c.Subscribe(ctx, PlaybackKey(target.Node, o.PlaybackID))
-	pb, err := c.Play(ctx, target, o)
-	if err != nil {
-		sub.Close()
-		return nil, nil, err
-	}
-	return pb, sub, nil
+	return subscribeThen(ctx, c, PlaybackKey(target.Node, o.PlaybackID), func() (*Playback, error) {
+		return c.Play(ctx, target, o)
+	})
 }
 
 // RecordWatch records under o.Name (a new id if empty) and returns the
@@ -83,13 +79,9 @@ func (c *Client) RecordWatch(ctx context.Context, target Key, o RecordOptions) (
 	if o.Name == "" {
 		o.Name = NewID()
 	}
-	sub := c.Subscribe(ctx, LiveRecordingKey(target.Node, o.Name))
-	rec, err := c.Record(ctx, target, o)
-	if err != nil {
-		sub.Close()
-		return nil, nil, err
-	}
-	return rec, sub, nil
+	return subscribeThen(ctx, c, LiveRecordingKey(target.Node, o.Name), func() (*LiveRecording, error) {
+		return c.Record(ctx, target, o)
+	})
 }
 
 // ErrPlaybackFailed is returned by PlayAndWait when Asterisk ends the
