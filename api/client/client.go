@@ -141,61 +141,37 @@ func (c *Client) FindCustomerByPhone(ctx context.Context, number string) (record
 
 // ListStaff returns one page of the staff directory and the next page's cursor.
 func (c *Client) ListStaff(ctx context.Context, lq record.ListQuery) ([]record.Staff, string, error) {
-	q := url.Values{}
-	if lq.Limit != 0 {
-		q.Set("limit", strconv.Itoa(lq.Limit))
-	}
-	if lq.Cursor != "" {
-		q.Set("cursor", lq.Cursor)
-	}
 	var res struct {
 		Staff      []record.Staff `json:"staff"`
 		NextCursor string         `json:"next_cursor"`
 	}
-	if err := c.do(ctx, http.MethodGet, "/v1/staff", q, nil, &res); err != nil {
+	if err := c.do(ctx, http.MethodGet, "/v1/staff", pageQuery(lq), nil, &res); err != nil {
 		return nil, "", fmt.Errorf("list staff: %w", err)
 	}
 	return res.Staff, res.NextCursor, nil
 }
 
-// do sends one request and decodes a 2xx JSON answer into out (if not nil).
+// do sends one request with in as its JSON body (none when nil) and
+// decodes a 2xx JSON answer into out (if not nil).
 func (c *Client) do(ctx context.Context, method, path string, q url.Values, in, out any) error {
-	u := c.base + path
-	if len(q) > 0 {
-		u += "?" + q.Encode()
-	}
-	var body io.Reader
+	var body []byte
+	contentType := ""
 	if in != nil {
 		b, err := json.Marshal(in)
 		if err != nil {
 			return record.Wrap(record.EInvalid, err, "the request cannot be encoded")
 		}
-		body = bytes.NewReader(b)
+		body, contentType = b, "application/json"
 	}
-	req, err := http.NewRequestWithContext(ctx, method, u, body)
+	_, data, err := c.send(ctx, method, path, q, contentType, "application/json", body)
 	if err != nil {
-		return record.Wrap(record.EInvalid, err, "the request cannot be built")
+		return err
 	}
-	if in != nil {
-		req.Header.Set("Content-Type", "application/json")
-	}
-	req.Header.Set("Accept", "application/json")
-	req.Header.Set("Authorization", "Bearer "+c.token)
-	resp, err := c.hc.Do(req)
-	if err != nil {
-		if ctx.Err() != nil {
-			return record.Wrap(record.EUnavailable, errors.Join(ctx.Err(), err), "the request was cancelled")
-		}
-		return record.Wrap(record.EUnavailable, err, "the API cannot be reached")
-	}
-	defer resp.Body.Close()
-	data, err := io.ReadAll(io.LimitReader(resp.Body, 64<<20))
-	if err != nil {
-		return record.Wrap(record.EUnavailable, err, "the API's answer was cut off")
-	}
-	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		return responseError(resp.StatusCode, data)
-	}
+	return decodeAnswer(data, out)
+}
+
+// decodeAnswer decodes a 2xx answer's JSON into out (if not nil).
+func decodeAnswer(data []byte, out any) error {
 	if out == nil {
 		return nil
 	}
@@ -203,6 +179,63 @@ func (c *Client) do(ctx context.Context, method, path string, q url.Values, in, 
 		return record.Wrap(record.EInternal, err, "the API's answer is not the expected JSON")
 	}
 	return nil
+}
+
+// maxAnswer bounds how much of an answer is read.
+const maxAnswer = 64 << 20
+
+// send performs one request with a body of contentType (no body when body
+// is nil) and returns a 2xx answer's status and body; any other answer
+// becomes the server's error. accept, when set, is sent as Accept.
+func (c *Client) send(ctx context.Context, method, path string, q url.Values, contentType, accept string, body []byte) (int, []byte, error) {
+	u := c.base + path
+	if len(q) > 0 {
+		u += "?" + q.Encode()
+	}
+	var rd io.Reader
+	if body != nil {
+		rd = bytes.NewReader(body)
+	}
+	req, err := http.NewRequestWithContext(ctx, method, u, rd)
+	if err != nil {
+		return 0, nil, record.Wrap(record.EInvalid, err, "the request cannot be built")
+	}
+	if contentType != "" {
+		req.Header.Set("Content-Type", contentType)
+	}
+	if accept != "" {
+		req.Header.Set("Accept", accept)
+	}
+	req.Header.Set("Authorization", "Bearer "+c.token)
+	resp, err := c.hc.Do(req)
+	if err != nil {
+		if ctx.Err() != nil {
+			return 0, nil, record.Wrap(record.EUnavailable, errors.Join(ctx.Err(), err), "the request was cancelled")
+		}
+		return 0, nil, record.Wrap(record.EUnavailable, err, "the API cannot be reached")
+	}
+	defer resp.Body.Close()
+	data, err := io.ReadAll(io.LimitReader(resp.Body, maxAnswer))
+	if err != nil {
+		return 0, nil, record.Wrap(record.EUnavailable, err, "the API's answer was cut off")
+	}
+	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		return resp.StatusCode, nil, responseError(resp.StatusCode, data)
+	}
+	return resp.StatusCode, data, nil
+}
+
+// pageQuery puts a list query's limit and cursor in the URL, leaving out
+// those not set.
+func pageQuery(lq record.ListQuery) url.Values {
+	q := url.Values{}
+	if lq.Limit != 0 {
+		q.Set("limit", strconv.Itoa(lq.Limit))
+	}
+	if lq.Cursor != "" {
+		q.Set("cursor", lq.Cursor)
+	}
+	return q
 }
 
 // responseError turns an error response into the server's *record.Error;
