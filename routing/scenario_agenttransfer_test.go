@@ -211,51 +211,52 @@ func TestAgentAttendedTransferCancelled(t *testing.T) {
 }
 
 // A transfer of a transfer by the DTMF feature codes: the desk passes the
-// call blind to sales (*1 3001 #), sales consults support (*2 4001 #) and
+// call blind to sales (*1 3301 #), sales consults support (*2 3401 #) and
 // completes (*3). The owner stays the desk person (S5); the chain holds all
-// three in order.
+// three in order. Runs on a real Asterisk too (digits keyed on the phones'
+// Local legs), hence extensions the lab's [test-agents] leaves to the tests.
 func TestTransferOfATransferByFeatureCodes(t *testing.T) {
-	t.Parallel()
-	sc := newScenario(t, scenarioOptions{})
-	a := sc.addStaff("甲", "2001", "desk")
-	b := sc.addStaff("乙", "3001", "sales")
-	cs := sc.addStaff("丙", "4001", "support")
-	deskPhone := sc.phone(a.Extension, pbxtest.PhoneOptions{})
-	salesPhone := sc.phone(b.Extension, pbxtest.PhoneOptions{})
-	supportPhone := sc.phone(cs.Extension, pbxtest.PhoneOptions{})
-	caller, legA, _ := agentCall(t, sc, deskPhone)
-	if err := legA.Press(sc.ctx, "*13001#"); err != nil {
-		t.Fatal(err)
-	}
-	legB, err := salesPhone.WaitRinging(sc.ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := sc.tap.wait(sc.ctx, "connected", 2); err != nil {
-		t.Fatal(err)
-	}
-	if err := legB.Press(sc.ctx, "*24001#"); err != nil {
-		t.Fatal(err)
-	}
-	legC, err := supportPhone.WaitRinging(sc.ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	sc.waitEvent("consult_connected")
-	if cc := legContext(t, sc, legC); !slices.Equal(cc.Chain, []string{a.ID, b.ID}) || cc.OwnerStaffID != a.ID {
-		t.Fatalf("context on the third leg %+v", cc)
-	}
-	if err := legB.Press(sc.ctx, "*3"); err != nil {
-		t.Fatal(err)
-	}
-	sc.waitEvent("transfer_completed")
-	caller.Hangup(sc.ctx)
-	c, evs := sc.done()
-	if c.OwnerStaffID != a.ID || !slices.Equal(c.StaffIDs, []string{a.ID, b.ID, cs.ID}) {
-		t.Fatalf("owner %q staff %v", c.OwnerStaffID, c.StaffIDs)
-	}
-	chain := lastEventData(t, evs, "connected")["chain"].([]any)
-	if len(chain) != 3 || chain[0] != a.ID || chain[1] != b.ID || chain[2] != cs.ID {
-		t.Fatalf("chain %v", chain)
-	}
+	onEachPBX(t, func(t *testing.T, sc *scenario) {
+		a := sc.addStaff("甲", "3201", "desk")
+		b := sc.addStaff("乙", "3301", "sales")
+		cs := sc.addStaff("丙", "3401", "support")
+		deskPhone := sc.phone(a.Extension, pbxtest.PhoneOptions{})
+		salesPhone := sc.phone(b.Extension, pbxtest.PhoneOptions{})
+		supportPhone := sc.phone(cs.Extension, pbxtest.PhoneOptions{})
+		caller, legA, _ := agentCall(t, sc, deskPhone)
+		if err := legA.Press(sc.ctx, "*13301#"); err != nil {
+			t.Fatal(err)
+		}
+		legB, err := salesPhone.WaitRinging(sc.ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := sc.tap.wait(sc.ctx, "connected", 2); err != nil {
+			t.Fatal(err)
+		}
+		if err := legB.Press(sc.ctx, "*23401#"); err != nil {
+			t.Fatal(err)
+		}
+		legC, err := supportPhone.WaitRinging(sc.ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sc.waitEvent("consult_connected")
+		if cc := legContext(t, sc, legC); !slices.Equal(cc.Chain, []string{a.ID, b.ID}) || cc.OwnerStaffID != a.ID {
+			t.Fatalf("context on the third leg %+v", cc)
+		}
+		if err := legB.Press(sc.ctx, "*3"); err != nil {
+			t.Fatal(err)
+		}
+		sc.waitEvent("transfer_completed")
+		caller.Hangup(sc.ctx)
+		c, evs := sc.done()
+		if c.OwnerStaffID != a.ID || !slices.Equal(c.StaffIDs, []string{a.ID, b.ID, cs.ID}) {
+			t.Fatalf("owner %q staff %v", c.OwnerStaffID, c.StaffIDs)
+		}
+		chain := lastEventData(t, evs, "connected")["chain"].([]any)
+		if len(chain) != 3 || chain[0] != a.ID || chain[1] != b.ID || chain[2] != cs.ID {
+			t.Fatalf("chain %v", chain)
+		}
+	})
 }
