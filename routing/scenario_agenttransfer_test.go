@@ -215,7 +215,7 @@ func TestAgentAttendedTransferCancelled(t *testing.T) {
 // completes (*3). The owner stays the desk person (S5); the chain holds all
 // three in order. Runs on a real Asterisk too (digits keyed on the phones'
 // Local legs), hence extensions the lab's [test-agents] leaves to the tests.
-func TestTransferOfATransferByFeatureCodes(t *testing.T) {
+func TestPBXTransferOfATransferByFeatureCodes(t *testing.T) {
 	onEachPBX(t, func(t *testing.T, sc *scenario) {
 		a := sc.addStaff("甲", "3201", "desk")
 		b := sc.addStaff("乙", "3301", "sales")
