@@ -4,8 +4,6 @@ import (
 	"net/http"
 	"slices"
 
-	"github.com/go-chi/chi/v5"
-
 	"callsvc/api/record"
 )
 
@@ -23,17 +21,14 @@ type CallWithEvents struct {
 }
 
 func (h *Handler) upsertCall(w http.ResponseWriter, r *http.Request) {
-	id := chi.URLParam(r, "id")
-	if !isULID(id) {
-		writeError(w, r, invalid("id", "must be a ULID"))
-		return
-	}
-	data, err := readBody(w, r, h.cfg.MaxBody)
+	id, err := pathULID(r)
 	if err != nil {
 		writeError(w, r, err)
 		return
 	}
-	c, err := decodeCall(data, id, h.cfg.Now())
+	c, err := readJSON(w, r, h.cfg.MaxBody, func(data []byte) (record.Call, error) {
+		return decodeCall(data, id, h.cfg.Now())
+	})
 	if err != nil {
 		writeError(w, r, err)
 		return
@@ -46,12 +41,9 @@ func (h *Handler) upsertCall(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *Handler) upsertCalls(w http.ResponseWriter, r *http.Request) {
-	data, err := readBody(w, r, h.cfg.MaxBatchBody)
-	if err != nil {
-		writeError(w, r, err)
-		return
-	}
-	calls, err := decodeCalls(data, h.cfg.Now())
+	calls, err := readJSON(w, r, h.cfg.MaxBatchBody, func(data []byte) ([]record.Call, error) {
+		return decodeCalls(data, h.cfg.Now())
+	})
 	if err != nil {
 		writeError(w, r, err)
 		return
@@ -64,9 +56,9 @@ func (h *Handler) upsertCalls(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *Handler) appendCallEvents(w http.ResponseWriter, r *http.Request) {
-	id := chi.URLParam(r, "id")
-	if !isULID(id) {
-		writeError(w, r, invalid("id", "must be a ULID"))
+	id, err := pathULID(r)
+	if err != nil {
+		writeError(w, r, err)
 		return
 	}
 	h.writeEvents(w, r, id)
@@ -75,12 +67,9 @@ func (h *Handler) appendCallEvents(w http.ResponseWriter, r *http.Request) {
 func (h *Handler) appendEvents(w http.ResponseWriter, r *http.Request) { h.writeEvents(w, r, "") }
 
 func (h *Handler) writeEvents(w http.ResponseWriter, r *http.Request, callID string) {
-	data, err := readBody(w, r, h.cfg.MaxBatchBody)
-	if err != nil {
-		writeError(w, r, err)
-		return
-	}
-	events, err := decodeEvents(data, callID, h.cfg.Now())
+	events, err := readJSON(w, r, h.cfg.MaxBatchBody, func(data []byte) ([]record.Event, error) {
+		return decodeEvents(data, callID, h.cfg.Now())
+	})
 	if err != nil {
 		writeError(w, r, err)
 		return
@@ -135,9 +124,9 @@ func (h *Handler) scopedFilter(r *http.Request, paged bool) (record.CallFilter, 
 }
 
 func (h *Handler) getCall(w http.ResponseWriter, r *http.Request) {
-	id := chi.URLParam(r, "id")
-	if !isULID(id) {
-		writeError(w, r, invalid("id", "must be a ULID"))
+	id, err := pathULID(r)
+	if err != nil {
+		writeError(w, r, err)
 		return
 	}
 	c, events, err := h.cfg.Store.GetCall(r.Context(), id)

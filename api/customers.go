@@ -6,7 +6,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/go-chi/chi/v5"
 	"github.com/oklog/ulid/v2"
 
 	"callsvc/api/record"
@@ -95,13 +94,13 @@ func isPhone(n string) bool {
 	return true
 }
 
+// customerDecoder is decodeCustomer with this API's country code.
+func (h *Handler) customerDecoder() func([]byte) (record.Customer, error) {
+	return func(data []byte) (record.Customer, error) { return decodeCustomer(data, h.cfg.CountryCode) }
+}
+
 func (h *Handler) createCustomer(w http.ResponseWriter, r *http.Request) {
-	data, err := readBody(w, r, h.cfg.MaxBody)
-	if err != nil {
-		writeError(w, r, err)
-		return
-	}
-	c, err := decodeCustomer(data, h.cfg.CountryCode)
+	c, err := readJSON(w, r, h.cfg.MaxBody, h.customerDecoder())
 	if err != nil {
 		writeError(w, r, err)
 		return
@@ -117,17 +116,12 @@ func (h *Handler) createCustomer(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *Handler) updateCustomer(w http.ResponseWriter, r *http.Request) {
-	id := chi.URLParam(r, "id")
-	if !isRef(id) {
-		writeError(w, r, invalid("id", "is not a valid id"))
-		return
-	}
-	data, err := readBody(w, r, h.cfg.MaxBody)
+	id, err := pathRef(r)
 	if err != nil {
 		writeError(w, r, err)
 		return
 	}
-	c, err := decodeCustomer(data, h.cfg.CountryCode)
+	c, err := readJSON(w, r, h.cfg.MaxBody, h.customerDecoder())
 	if err != nil {
 		writeError(w, r, err)
 		return
@@ -142,9 +136,9 @@ func (h *Handler) updateCustomer(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *Handler) getCustomer(w http.ResponseWriter, r *http.Request) {
-	id := chi.URLParam(r, "id")
-	if !isRef(id) {
-		writeError(w, r, invalid("id", "is not a valid id"))
+	id, err := pathRef(r)
+	if err != nil {
+		writeError(w, r, err)
 		return
 	}
 	c, err := h.cfg.Store.GetCustomer(r.Context(), id)
@@ -181,18 +175,7 @@ func (h *Handler) listCustomers(w http.ResponseWriter, r *http.Request) {
 		}
 		return
 	}
-	lq, err := listQuery(q)
-	if err != nil {
-		writeError(w, r, err)
-		return
-	}
-	list, next, err := h.cfg.Store.ListCustomers(r.Context(), lq)
-	if err != nil {
-		writeError(w, r, err)
-		return
-	}
-	if list == nil {
-		list = []record.Customer{}
-	}
-	writeJSON(w, http.StatusOK, CustomerList{Customers: list, NextCursor: next})
+	writeList(w, r, h.cfg.Store.ListCustomers, func(list []record.Customer, next string) CustomerList {
+		return CustomerList{Customers: list, NextCursor: next}
+	})
 }

@@ -10,8 +10,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/go-chi/chi/v5"
-
 	"callsvc/api/record"
 )
 
@@ -100,15 +98,6 @@ func decodeMessage(data []byte, pathID, country string, now time.Time) (record.M
 	return m, nil
 }
 
-// messageID reads the path's message id.
-func messageID(r *http.Request) (string, error) {
-	id := chi.URLParam(r, "id")
-	if !isULID(id) {
-		return "", invalid("id", "must be a ULID")
-	}
-	return id, nil
-}
-
 // visibleMessage fetches a message the token may see: an agent sees only
 // messages for them; others look absent, so their existence is not
 // disclosed either (S22).
@@ -124,17 +113,14 @@ func (h *Handler) visibleMessage(r *http.Request, id string) (record.Message, er
 }
 
 func (h *Handler) putMessage(w http.ResponseWriter, r *http.Request) {
-	id, err := messageID(r)
+	id, err := pathULID(r)
 	if err != nil {
 		writeError(w, r, err)
 		return
 	}
-	data, err := readBody(w, r, h.cfg.MaxBody)
-	if err != nil {
-		writeError(w, r, err)
-		return
-	}
-	m, err := decodeMessage(data, id, h.cfg.CountryCode, h.cfg.Now())
+	m, err := readJSON(w, r, h.cfg.MaxBody, func(data []byte) (record.Message, error) {
+		return decodeMessage(data, id, h.cfg.CountryCode, h.cfg.Now())
+	})
 	if err != nil {
 		writeError(w, r, err)
 		return
@@ -154,7 +140,7 @@ func (h *Handler) putMessage(w http.ResponseWriter, r *http.Request) {
 
 // putMessageAudio stores the audio of a message as Asterisk recorded it.
 func (h *Handler) putMessageAudio(w http.ResponseWriter, r *http.Request) {
-	id, err := messageID(r)
+	id, err := pathULID(r)
 	if err != nil {
 		writeError(w, r, err)
 		return
@@ -191,7 +177,7 @@ func (h *Handler) putMessageAudio(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *Handler) getMessage(w http.ResponseWriter, r *http.Request) {
-	id, err := messageID(r)
+	id, err := pathULID(r)
 	if err != nil {
 		writeError(w, r, err)
 		return
@@ -206,7 +192,7 @@ func (h *Handler) getMessage(w http.ResponseWriter, r *http.Request) {
 
 // getMessageAudio sends the stored audio byte for byte.
 func (h *Handler) getMessageAudio(w http.ResponseWriter, r *http.Request) {
-	id, err := messageID(r)
+	id, err := pathULID(r)
 	if err != nil {
 		writeError(w, r, err)
 		return
@@ -229,7 +215,7 @@ func (h *Handler) getMessageAudio(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *Handler) handleMessage(w http.ResponseWriter, r *http.Request) {
-	id, err := messageID(r)
+	id, err := pathULID(r)
 	if err != nil {
 		writeError(w, r, err)
 		return

@@ -6,8 +6,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/go-chi/chi/v5"
-
 	"callsvc/api/record"
 )
 
@@ -99,21 +97,18 @@ func ownOnly(r *http.Request, staffID, what string) error {
 }
 
 func (h *Handler) setPresence(w http.ResponseWriter, r *http.Request) {
-	id := chi.URLParam(r, "id")
-	if !isRef(id) {
-		writeError(w, r, invalid("id", "is not a valid id"))
+	id, err := pathRef(r)
+	if err != nil {
+		writeError(w, r, err)
 		return
 	}
 	if err := ownOnly(r, id, "set"); err != nil {
 		writeError(w, r, err)
 		return
 	}
-	data, err := readBody(w, r, h.cfg.MaxBody)
-	if err != nil {
-		writeError(w, r, err)
-		return
-	}
-	p, err := decodePresence(data, id, h.cfg.Now())
+	p, err := readJSON(w, r, h.cfg.MaxBody, func(data []byte) (record.Presence, error) {
+		return decodePresence(data, id, h.cfg.Now())
+	})
 	if err != nil {
 		writeError(w, r, err)
 		return
@@ -130,9 +125,9 @@ func (h *Handler) setPresence(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *Handler) getPresence(w http.ResponseWriter, r *http.Request) {
-	id := chi.URLParam(r, "id")
-	if !isRef(id) {
-		writeError(w, r, invalid("id", "is not a valid id"))
+	id, err := pathRef(r)
+	if err != nil {
+		writeError(w, r, err)
 		return
 	}
 	if err := ownOnly(r, id, "read"); err != nil {
@@ -148,20 +143,9 @@ func (h *Handler) getPresence(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *Handler) listPresence(w http.ResponseWriter, r *http.Request) {
-	lq, err := listQuery(r.URL.Query())
-	if err != nil {
-		writeError(w, r, err)
-		return
-	}
-	list, next, err := h.cfg.Store.ListPresence(r.Context(), lq)
-	if err != nil {
-		writeError(w, r, err)
-		return
-	}
-	if list == nil {
-		list = []record.Presence{}
-	}
-	writeJSON(w, http.StatusOK, PresenceList{Presence: list, NextCursor: next})
+	writeList(w, r, h.cfg.Store.ListPresence, func(list []record.Presence, next string) PresenceList {
+		return PresenceList{Presence: list, NextCursor: next}
+	})
 }
 
 // agentEventAppender is the store's screen-pop writer (api/postgres has it).

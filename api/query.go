@@ -161,9 +161,10 @@ func callFilter(q url.Values, paged bool, country string) (record.CallFilter, er
 	return f, p.err
 }
 
-// listQuery reads limit and cursor for the customer and staff lists.
-func listQuery(q url.Values, extra ...string) (record.ListQuery, error) {
-	p := newParams(q, append([]string{"limit", "cursor"}, extra...)...)
+// listQuery reads limit and cursor for the directory lists (customers,
+// staff, presence).
+func listQuery(q url.Values) (record.ListQuery, error) {
+	p := newParams(q, "limit", "cursor")
 	lq := record.ListQuery{Limit: p.int("limit", defaultLimit, 1, maxLimit), Cursor: p.cursor()}
 	return lq, p.err
 }

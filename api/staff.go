@@ -5,7 +5,6 @@ import (
 	"net/http"
 	"strings"
 
-	"github.com/go-chi/chi/v5"
 	"github.com/oklog/ulid/v2"
 
 	"callsvc/api/record"
@@ -103,12 +102,7 @@ func isEndpoint(s string) bool {
 }
 
 func (h *Handler) createStaff(w http.ResponseWriter, r *http.Request) {
-	data, err := readBody(w, r, h.cfg.MaxBody)
-	if err != nil {
-		writeError(w, r, err)
-		return
-	}
-	s, err := decodeStaff(data)
+	s, err := readJSON(w, r, h.cfg.MaxBody, decodeStaff)
 	if err != nil {
 		writeError(w, r, err)
 		return
@@ -124,17 +118,12 @@ func (h *Handler) createStaff(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *Handler) updateStaff(w http.ResponseWriter, r *http.Request) {
-	id := chi.URLParam(r, "id")
-	if !isRef(id) {
-		writeError(w, r, invalid("id", "is not a valid id"))
-		return
-	}
-	data, err := readBody(w, r, h.cfg.MaxBody)
+	id, err := pathRef(r)
 	if err != nil {
 		writeError(w, r, err)
 		return
 	}
-	s, err := decodeStaff(data)
+	s, err := readJSON(w, r, h.cfg.MaxBody, decodeStaff)
 	if err != nil {
 		writeError(w, r, err)
 		return
@@ -149,9 +138,9 @@ func (h *Handler) updateStaff(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *Handler) getStaff(w http.ResponseWriter, r *http.Request) {
-	id := chi.URLParam(r, "id")
-	if !isRef(id) {
-		writeError(w, r, invalid("id", "is not a valid id"))
+	id, err := pathRef(r)
+	if err != nil {
+		writeError(w, r, err)
 		return
 	}
 	s, err := h.cfg.Store.GetStaff(r.Context(), id)
@@ -163,18 +152,7 @@ func (h *Handler) getStaff(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *Handler) listStaff(w http.ResponseWriter, r *http.Request) {
-	lq, err := listQuery(r.URL.Query())
-	if err != nil {
-		writeError(w, r, err)
-		return
-	}
-	list, next, err := h.cfg.Store.ListStaff(r.Context(), lq)
-	if err != nil {
-		writeError(w, r, err)
-		return
-	}
-	if list == nil {
-		list = []record.Staff{}
-	}
-	writeJSON(w, http.StatusOK, StaffList{Staff: list, NextCursor: next})
+	writeList(w, r, h.cfg.Store.ListStaff, func(list []record.Staff, next string) StaffList {
+		return StaffList{Staff: list, NextCursor: next}
+	})
 }

@@ -8,7 +8,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/go-chi/chi/v5"
 	"github.com/oklog/ulid/v2"
 
 	"callsvc/api/record"
@@ -73,17 +72,14 @@ func decodeNote(data []byte) (string, error) {
 // themselves (the engine refuses unless they are on the call); a
 // supervisor may move any live call.
 func (h *Handler) transferCall(w http.ResponseWriter, r *http.Request) {
-	id := chi.URLParam(r, "id")
-	if !isULID(id) {
-		writeError(w, r, invalid("id", "must be a ULID"))
-		return
-	}
-	data, err := readBody(w, r, h.cfg.MaxBody)
+	id, err := pathULID(r)
 	if err != nil {
 		writeError(w, r, err)
 		return
 	}
-	req, err := decodeTransfer(data, id)
+	req, err := readJSON(w, r, h.cfg.MaxBody, func(data []byte) (record.TransferRequest, error) {
+		return decodeTransfer(data, id)
+	})
 	if err != nil {
 		writeError(w, r, err)
 		return
@@ -113,17 +109,12 @@ func (h *Handler) transferCall(w http.ResponseWriter, r *http.Request) {
 // addNote attaches a note to a call: to the live call when the engine
 // here has it (it then travels with the call), and always to its timeline.
 func (h *Handler) addNote(w http.ResponseWriter, r *http.Request) {
-	id := chi.URLParam(r, "id")
-	if !isULID(id) {
-		writeError(w, r, invalid("id", "must be a ULID"))
-		return
-	}
-	data, err := readBody(w, r, h.cfg.MaxBody)
+	id, err := pathULID(r)
 	if err != nil {
 		writeError(w, r, err)
 		return
 	}
-	text, err := decodeNote(data)
+	text, err := readJSON(w, r, h.cfg.MaxBody, decodeNote)
 	if err != nil {
 		writeError(w, r, err)
 		return

@@ -5,8 +5,6 @@ import (
 	"net/http"
 	"strings"
 
-	"github.com/go-chi/chi/v5"
-
 	"callsvc/api/record"
 )
 
@@ -47,9 +45,9 @@ func decodeUrgent(data []byte) (bool, string, error) {
 // person the caller holds for can answer: the token must act for a staff
 // member, and the engine refuses anyone else (conflict).
 func (h *Handler) answerUrgent(w http.ResponseWriter, r *http.Request) {
-	id := chi.URLParam(r, "id")
-	if !isULID(id) {
-		writeError(w, r, invalid("id", "must be a ULID"))
+	id, err := pathULID(r)
+	if err != nil {
+		writeError(w, r, err)
 		return
 	}
 	data, err := readBody(w, r, h.cfg.MaxBody)
