@@ -98,10 +98,14 @@ func decodeMessage(data []byte, pathID, country string, now time.Time) (record.M
 	return m, nil
 }
 
-// visibleMessage fetches a message the token may see: an agent sees only
-// messages for them; others look absent, so their existence is not
-// disclosed either (S22).
-func (h *Handler) visibleMessage(r *http.Request, id string) (record.Message, error) {
+// visibleMessage fetches the path's message if the token may see it: an
+// agent sees only messages for them; others look absent, so their
+// existence is not disclosed either (S22).
+func (h *Handler) visibleMessage(r *http.Request) (record.Message, error) {
+	id, err := pathULID(r)
+	if err != nil {
+		return record.Message{}, err
+	}
 	m, err := h.cfg.Store.GetMessage(r.Context(), id)
 	if err != nil {
 		return m, err
@@ -177,12 +181,7 @@ func (h *Handler) putMessageAudio(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *Handler) getMessage(w http.ResponseWriter, r *http.Request) {
-	id, err := pathULID(r)
-	if err != nil {
-		writeError(w, r, err)
-		return
-	}
-	m, err := h.visibleMessage(r, id)
+	m, err := h.visibleMessage(r)
 	if err != nil {
 		writeError(w, r, err)
 		return
@@ -192,40 +191,32 @@ func (h *Handler) getMessage(w http.ResponseWriter, r *http.Request) {
 
 // getMessageAudio sends the stored audio byte for byte.
 func (h *Handler) getMessageAudio(w http.ResponseWriter, r *http.Request) {
-	id, err := pathULID(r)
+	m, err := h.visibleMessage(r)
 	if err != nil {
 		writeError(w, r, err)
 		return
 	}
-	if _, err := h.visibleMessage(r, id); err != nil {
-		writeError(w, r, err)
-		return
-	}
-	wav, err := h.cfg.Store.MessageAudio(r.Context(), id)
+	wav, err := h.cfg.Store.MessageAudio(r.Context(), m.ID)
 	if err != nil {
 		writeError(w, r, err)
 		return
 	}
 	w.Header().Set("Content-Type", "audio/wav")
 	w.Header().Set("Content-Length", strconv.Itoa(len(wav)))
-	w.Header().Set("Content-Disposition", `inline; filename="`+id+`.wav"`)
+	w.Header().Set("Content-Disposition", `inline; filename="`+m.ID+`.wav"`)
 	w.Header().Set("X-Content-Type-Options", "nosniff")
 	w.WriteHeader(http.StatusOK)
 	_, _ = w.Write(wav)
 }
 
 func (h *Handler) handleMessage(w http.ResponseWriter, r *http.Request) {
-	id, err := pathULID(r)
+	m, err := h.visibleMessage(r)
 	if err != nil {
 		writeError(w, r, err)
 		return
 	}
-	if _, err := h.visibleMessage(r, id); err != nil {
-		writeError(w, r, err)
-		return
-	}
 	t, _ := TokenFrom(r.Context())
-	m, err := h.cfg.Store.HandleMessage(r.Context(), id, actor(t))
+	m, err = h.cfg.Store.HandleMessage(r.Context(), m.ID, actor(t))
 	if err != nil {
 		writeError(w, r, err)
 		return
