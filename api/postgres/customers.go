@@ -156,40 +156,6 @@ func (s *Store) FindCustomerByPhone(ctx context.Context, number string) (record.
 // ListCustomers pages through the customer file by id (creation order for
 // ULIDs). The returned cursor is empty on the last page.
 func (s *Store) ListCustomers(ctx context.Context, q record.ListQuery) ([]record.Customer, string, error) {
-	limit, after, err := listArgs(q)
-	if err != nil {
-		return nil, "", fmt.Errorf("list customers: %w", err)
-	}
-	rows, err := s.pool.Query(ctx, `SELECT `+customerColumns+` FROM customers c
-		WHERE c.id > $1 ORDER BY c.id LIMIT $2`, after, limit+1)
-	if err != nil {
-		return nil, "", fmt.Errorf("list customers: %w", translate(err))
-	}
-	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (record.Customer, error) { return scanCustomer(r) })
-	if err != nil {
-		return nil, "", fmt.Errorf("list customers: %w", translate(err))
-	}
-	next := ""
-	if len(out) > limit {
-		out = out[:limit]
-		next = encodeIDCursor(out[limit-1].ID)
-	}
-	return out, next, nil
-}
-
-// listArgs checks a ListQuery: the page size and the id to start after.
-func listArgs(q record.ListQuery) (limit int, after string, err error) {
-	limit = q.Limit
-	switch {
-	case limit == 0:
-		limit = defaultLimit
-	case limit < 0 || limit > maxLimit:
-		return 0, "", invalid("limit: must be 1..%d", maxLimit)
-	}
-	if q.Cursor != "" {
-		if after, err = decodeIDCursor(q.Cursor); err != nil {
-			return 0, "", err
-		}
-	}
-	return limit, after, nil
+	return listByID(ctx, s, "list customers", q, `SELECT `+customerColumns+` FROM customers c
+		WHERE c.id > $1 ORDER BY c.id LIMIT $2`, scanCustomer, func(c record.Customer) string { return c.ID })
 }

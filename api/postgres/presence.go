@@ -100,22 +100,6 @@ func (s *Store) SetPresence(ctx context.Context, p record.Presence) (record.Pres
 // ListPresence pages through everyone in the directory by staff id, with
 // their presence. The returned cursor is empty on the last page.
 func (s *Store) ListPresence(ctx context.Context, q record.ListQuery) ([]record.Presence, string, error) {
-	limit, after, err := listArgs(q)
-	if err != nil {
-		return nil, "", fmt.Errorf("list presence: %w", err)
-	}
-	rows, err := s.pool.Query(ctx, presenceSelect+` WHERE s.id > $1 ORDER BY s.id LIMIT $2`, after, limit+1)
-	if err != nil {
-		return nil, "", fmt.Errorf("list presence: %w", translate(err))
-	}
-	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (record.Presence, error) { return scanPresence(r) })
-	if err != nil {
-		return nil, "", fmt.Errorf("list presence: %w", translate(err))
-	}
-	next := ""
-	if len(out) > limit {
-		out = out[:limit]
-		next = encodeIDCursor(out[limit-1].StaffID)
-	}
-	return out, next, nil
+	return listByID(ctx, s, "list presence", q, presenceSelect+` WHERE s.id > $1 ORDER BY s.id LIMIT $2`,
+		scanPresence, func(p record.Presence) string { return p.StaffID })
 }

@@ -108,22 +108,6 @@ func (s *Store) GetStaff(ctx context.Context, id string) (record.Staff, error) {
 // ListStaff pages through the directory by id. The returned cursor is empty
 // on the last page.
 func (s *Store) ListStaff(ctx context.Context, q record.ListQuery) ([]record.Staff, string, error) {
-	limit, after, err := listArgs(q)
-	if err != nil {
-		return nil, "", fmt.Errorf("list staff: %w", err)
-	}
-	rows, err := s.pool.Query(ctx, `SELECT `+staffColumns+` FROM staff WHERE id > $1 ORDER BY id LIMIT $2`, after, limit+1)
-	if err != nil {
-		return nil, "", fmt.Errorf("list staff: %w", translate(err))
-	}
-	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (record.Staff, error) { return scanStaff(r) })
-	if err != nil {
-		return nil, "", fmt.Errorf("list staff: %w", translate(err))
-	}
-	next := ""
-	if len(out) > limit {
-		out = out[:limit]
-		next = encodeIDCursor(out[limit-1].ID)
-	}
-	return out, next, nil
+	return listByID(ctx, s, "list staff", q, `SELECT `+staffColumns+` FROM staff WHERE id > $1 ORDER BY id LIMIT $2`,
+		scanStaff, func(st record.Staff) string { return st.ID })
 }
