@@ -27,18 +27,8 @@ func (c *Client) Application(ctx context.Context, node, name string) (*Applicati
 
 // Applications lists the applications registered on node.
 func (c *Client) Applications(ctx context.Context, node string) ([]Application, error) {
-	n, err := c.node(node)
-	if err != nil {
-		return nil, err
-	}
-	var out []Application
-	if err := c.do(ctx, n, request{method: http.MethodGet, path: "/applications"}, &out); err != nil {
-		return nil, fmt.Errorf("list applications: %w", err)
-	}
-	for i := range out {
-		out[i].Node = n.id
-	}
-	return out, nil
+	return list(ctx, c, node, "list applications", "/applications", nil,
+		func(v *Application, node string) { v.Node = node })
 }
 
 // eventSource turns a key into ARI's eventSource ("channel:ID", "bridge:ID",

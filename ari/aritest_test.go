@@ -240,6 +240,11 @@ func TestOriginateAgentAndBridge(t *testing.T) {
 	if err != nil || len(got.Channels) != 2 {
 		t.Fatalf("bridge %+v %v", got, err)
 	}
+	// The list stamps each bridge with its node, so its key is whole.
+	all, err := c.Bridges(ctx, br.Node)
+	if err != nil || !slices.ContainsFunc(all, func(b ari.Bridge) bool { return b.Key() == br.Key() }) {
+		t.Fatalf("bridges %+v %v", all, err)
+	}
 	if _, err := c.Variable(ctx, agent.Key(), "CALLSVC_NOT_SET"); !ari.IsNotFound(err) {
 		t.Fatalf("unset variable: %v", err)
 	}

@@ -35,18 +35,8 @@ func (c *Client) CreateBridge(ctx context.Context, node string, o BridgeOptions)
 
 // Bridges lists the node's bridges.
 func (c *Client) Bridges(ctx context.Context, node string) ([]Bridge, error) {
-	n, err := c.node(node)
-	if err != nil {
-		return nil, err
-	}
-	var out []Bridge
-	if err := c.do(ctx, n, request{method: http.MethodGet, path: "/bridges"}, &out); err != nil {
-		return nil, fmt.Errorf("list bridges: %w", err)
-	}
-	for i := range out {
-		out[i].Node = n.id
-	}
-	return out, nil
+	return list(ctx, c, node, "list bridges", "/bridges", nil,
+		func(v *Bridge, node string) { v.Node = node })
 }
 
 // Bridge gets one bridge.

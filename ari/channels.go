@@ -52,18 +52,8 @@ func varsBody(v map[string]string) any {
 
 // Channels lists the node's channels.
 func (c *Client) Channels(ctx context.Context, node string) ([]Channel, error) {
-	n, err := c.node(node)
-	if err != nil {
-		return nil, err
-	}
-	var chs []Channel
-	if err := c.do(ctx, n, request{method: http.MethodGet, path: "/channels"}, &chs); err != nil {
-		return nil, fmt.Errorf("list channels: %w", err)
-	}
-	for i := range chs {
-		chs[i].Node = n.id
-	}
-	return chs, nil
+	return list(ctx, c, node, "list channels", "/channels", nil,
+		func(v *Channel, node string) { v.Node = node })
 }
 
 // Channel gets one channel.

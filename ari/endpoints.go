@@ -9,18 +9,8 @@ import (
 
 // Endpoints lists the node's endpoints.
 func (c *Client) Endpoints(ctx context.Context, node string) ([]Endpoint, error) {
-	n, err := c.node(node)
-	if err != nil {
-		return nil, err
-	}
-	var out []Endpoint
-	if err := c.do(ctx, n, request{method: http.MethodGet, path: "/endpoints"}, &out); err != nil {
-		return nil, fmt.Errorf("list endpoints: %w", err)
-	}
-	for i := range out {
-		out[i].Node = n.id
-	}
-	return out, nil
+	return list(ctx, c, node, "list endpoints", "/endpoints", nil,
+		func(v *Endpoint, node string) { v.Node = node })
 }
 
 // Endpoint gets one endpoint with its state ("online", "offline"...). Its

@@ -67,18 +67,8 @@ func (c *Client) UnmuteRecording(ctx context.Context, rec Key) error {
 
 // StoredRecordings lists the node's stored recordings.
 func (c *Client) StoredRecordings(ctx context.Context, node string) ([]StoredRecording, error) {
-	n, err := c.node(node)
-	if err != nil {
-		return nil, err
-	}
-	var out []StoredRecording
-	if err := c.do(ctx, n, request{method: http.MethodGet, path: "/recordings/stored"}, &out); err != nil {
-		return nil, fmt.Errorf("list stored recordings: %w", err)
-	}
-	for i := range out {
-		out[i].Node = n.id
-	}
-	return out, nil
+	return list(ctx, c, node, "list stored recordings", "/recordings/stored", nil,
+		func(v *StoredRecording, node string) { v.Node = node })
 }
 
 // StoredRecording gets one stored recording.

@@ -40,6 +40,23 @@ func (c *Client) do(ctx context.Context, n *node, r request, out any) error {
 	return nil
 }
 
+// list GETs the list at path (with q) from node and stamps each item with
+// the node it came from, which the wire format does not carry.
+func list[T any](ctx context.Context, c *Client, node, step, path string, q query, stamp func(*T, string)) ([]T, error) {
+	n, err := c.node(node)
+	if err != nil {
+		return nil, err
+	}
+	var out []T
+	if err := c.do(ctx, n, request{method: http.MethodGet, path: path, query: q.values()}, &out); err != nil {
+		return nil, fmt.Errorf("%s: %w", step, err)
+	}
+	for i := range out {
+		stamp(&out[i], n.id)
+	}
+	return out, nil
+}
+
 // send performs r and returns a successful response (the caller closes the
 // body, then calls cancel) or an error: *Error for non-2xx answers.
 func (c *Client) send(ctx context.Context, n *node, r request) (*http.Response, context.CancelFunc, error) {

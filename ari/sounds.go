@@ -43,19 +43,9 @@ func (s *Sound) Plays(name string) bool {
 // Sounds lists the sounds on node (GET /sounds); lang and format filter
 // when not empty.
 func (c *Client) Sounds(ctx context.Context, node, lang, format string) ([]Sound, error) {
-	n, err := c.node(node)
-	if err != nil {
-		return nil, err
-	}
-	var out []Sound
-	q := query{}.str("lang", lang).str("format", format).values()
-	if err := c.do(ctx, n, request{method: http.MethodGet, path: "/sounds", query: q}, &out); err != nil {
-		return nil, fmt.Errorf("list sounds: %w", err)
-	}
-	for i := range out {
-		out[i].Node = n.id
-	}
-	return out, nil
+	q := query{}.str("lang", lang).str("format", format)
+	return list(ctx, c, node, "list sounds", "/sounds", q,
+		func(v *Sound, node string) { v.Node = node })
 }
 
 // Sound gets one sound by id (GET /sounds/{id}); a missing one is an error
