@@ -30,9 +30,13 @@ type Key struct {
 	ID   string
 }
 
-// ChannelKey, BridgeKey and friends build keys for a node.
-func ChannelKey(node, id string) Key  { return Key{Node: node, Kind: KindChannel, ID: id} }
-func BridgeKey(node, id string) Key   { return Key{Node: node, Kind: KindBridge, ID: id} }
+// ChannelKey names a channel on a node.
+func ChannelKey(node, id string) Key { return Key{Node: node, Kind: KindChannel, ID: id} }
+
+// BridgeKey names a bridge on a node.
+func BridgeKey(node, id string) Key { return Key{Node: node, Kind: KindBridge, ID: id} }
+
+// PlaybackKey names a playback on a node.
 func PlaybackKey(node, id string) Key { return Key{Node: node, Kind: KindPlayback, ID: id} }
 
 // LiveRecordingKey names a recording in progress (by its name).

@@ -9,12 +9,25 @@ import (
 )
 
 // Media URIs for Play. Asterisk plays them in order when several are given.
-func MediaSound(name string) string     { return "sound:" + name }
+
+// MediaSound names a sound file, e.g. "hello-world" or "custom/greeting".
+func MediaSound(name string) string { return "sound:" + name }
+
+// MediaRecording names a stored recording.
 func MediaRecording(name string) string { return "recording:" + name }
-func MediaNumber(n int) string          { return "number:" + strconv.Itoa(n) }
-func MediaDigits(digits string) string  { return "digits:" + digits }
-func MediaCharacters(s string) string   { return "characters:" + s }
-func MediaTone(tone string) string      { return "tone:" + tone } // e.g. "ring", "busy", or "tone:ring;tonezone=cn"
+
+// MediaNumber says a number ("one hundred twenty-three").
+func MediaNumber(n int) string { return "number:" + strconv.Itoa(n) }
+
+// MediaDigits says digits one by one.
+func MediaDigits(digits string) string { return "digits:" + digits }
+
+// MediaCharacters spells characters out.
+func MediaCharacters(s string) string { return "characters:" + s }
+
+// MediaTone plays a tone until stopped: "ring", "busy", or with a country's
+// cadence "ring;tonezone=cn".
+func MediaTone(tone string) string { return "tone:" + tone }
 
 // PlayOptions is what to play to a channel or bridge.
 type PlayOptions struct {

@@ -26,6 +26,7 @@ const (
 	StateClosed                    // the client was closed
 )
 
+// String names the state for logs.
 func (s State) String() string {
 	switch s {
 	case StateConnecting:
