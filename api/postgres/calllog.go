@@ -13,12 +13,6 @@ import (
 	"callsvc/api/record"
 )
 
-// Page sizes of the call log.
-const (
-	defaultLimit = 50
-	maxLimit     = 1000
-)
-
 // callQuery builds a call-log query. Each filter maps to a condition one of
 // the calls_* indexes serves, and the ORDER BY (arrived_at DESC, id DESC)
 // matches them all, so PostgreSQL can stop after a page. A staff filter
@@ -211,12 +205,8 @@ func (s *Store) ListCallsQuery(f record.CallFilter) (string, []any, error) {
 }
 
 func (s *Store) listCallsQuery(f record.CallFilter) (sql string, args []any, limit int, err error) {
-	limit = f.Limit
-	switch {
-	case limit == 0:
-		limit = defaultLimit
-	case limit < 0 || limit > maxLimit:
-		return "", nil, 0, invalid("limit: must be 1..%d", maxLimit)
+	if limit, err = pageLimit(f.Limit); err != nil {
+		return "", nil, 0, err
 	}
 	q, err := s.callFilter(f)
 	if err != nil {

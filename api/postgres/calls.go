@@ -283,10 +283,7 @@ func (s *Store) GetCall(ctx context.Context, id string) (record.Call, []record.E
 	row := s.pool.QueryRow(ctx, `SELECT `+callColumns+` FROM calls c WHERE c.id = $1`, id)
 	c, err := scanCall(row)
 	if err != nil {
-		if errors.Is(err, pgx.ErrNoRows) {
-			return record.Call{}, nil, fmt.Errorf("get call: %w", notFound("call", err))
-		}
-		return record.Call{}, nil, fmt.Errorf("get call: %w", translate(err))
+		return record.Call{}, nil, fmt.Errorf("get call: %w", rowError("call", err))
 	}
 	rows, err := s.pool.Query(ctx, `SELECT id, call_id, at, type, staff_id, data
 		FROM call_events WHERE call_id = $1 ORDER BY at, id`, id)

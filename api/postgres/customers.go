@@ -2,7 +2,6 @@ package postgres
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -126,11 +125,8 @@ func (s *Store) UpdateCustomer(ctx context.Context, c record.Customer) (record.C
 // GetCustomer returns one customer by id.
 func (s *Store) GetCustomer(ctx context.Context, id string) (record.Customer, error) {
 	c, err := scanCustomer(s.pool.QueryRow(ctx, `SELECT `+customerColumns+` FROM customers c WHERE c.id = $1`, id))
-	if errors.Is(err, pgx.ErrNoRows) {
-		return record.Customer{}, fmt.Errorf("get customer: %w", notFound("customer", err))
-	}
 	if err != nil {
-		return record.Customer{}, fmt.Errorf("get customer: %w", translate(err))
+		return record.Customer{}, fmt.Errorf("get customer: %w", rowError("customer", err))
 	}
 	return c, nil
 }
@@ -144,11 +140,8 @@ func (s *Store) FindCustomerByPhone(ctx context.Context, number string) (record.
 	}
 	c, err := scanCustomer(s.pool.QueryRow(ctx, `SELECT `+customerColumns+` FROM customers c
 		WHERE c.id = (SELECT customer_id FROM customer_numbers WHERE number = $1)`, n))
-	if errors.Is(err, pgx.ErrNoRows) {
-		return record.Customer{}, fmt.Errorf("find customer: %w", notFound("customer", err))
-	}
 	if err != nil {
-		return record.Customer{}, fmt.Errorf("find customer: %w", translate(err))
+		return record.Customer{}, fmt.Errorf("find customer: %w", rowError("customer", err))
 	}
 	return c, nil
 }

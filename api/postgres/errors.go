@@ -94,6 +94,15 @@ func translate(err error) error {
 	return record.Wrap(record.EInternal, err, "")
 }
 
+// rowError translates the error of a one-row read: no row means the thing
+// is missing (named for the user by what); anything else as translate does.
+func rowError(what string, err error) error {
+	if errors.Is(err, pgx.ErrNoRows) {
+		return notFound(what, err)
+	}
+	return translate(err)
+}
+
 // notFound is the ENotFound for a missing thing, named for the user.
 func notFound(what string, err error) error {
 	return record.Wrap(record.ENotFound, err, what+" not found")

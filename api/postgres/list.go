@@ -9,14 +9,27 @@ import (
 	"callsvc/api/record"
 )
 
+// Page sizes of every list (the call log, messages, the directory lists).
+const (
+	defaultLimit = 50
+	maxLimit     = 1000
+)
+
+// pageLimit checks a requested page size; 0 asks for the default.
+func pageLimit(n int) (int, error) {
+	switch {
+	case n == 0:
+		return defaultLimit, nil
+	case n < 0 || n > maxLimit:
+		return 0, invalid("limit: must be 1..%d", maxLimit)
+	}
+	return n, nil
+}
+
 // listArgs checks a ListQuery: the page size and the id to start after.
 func listArgs(q record.ListQuery) (limit int, after string, err error) {
-	limit = q.Limit
-	switch {
-	case limit == 0:
-		limit = defaultLimit
-	case limit < 0 || limit > maxLimit:
-		return 0, "", invalid("limit: must be 1..%d", maxLimit)
+	if limit, err = pageLimit(q.Limit); err != nil {
+		return 0, "", err
 	}
 	if q.Cursor != "" {
 		if after, err = decodeIDCursor(q.Cursor); err != nil {

@@ -69,23 +69,17 @@ func (s *Store) CreateMessage(ctx context.Context, m record.Message) (record.Mes
 // GetMessage returns one message.
 func (s *Store) GetMessage(ctx context.Context, id string) (record.Message, error) {
 	m, err := scanMessage(s.pool.QueryRow(ctx, `SELECT `+messageColumns+` FROM messages WHERE id = $1`, id))
-	if errors.Is(err, pgx.ErrNoRows) {
-		return record.Message{}, fmt.Errorf("get message: %w", notFound("message", err))
-	}
 	if err != nil {
-		return record.Message{}, fmt.Errorf("get message: %w", translate(err))
+		return record.Message{}, fmt.Errorf("get message: %w", rowError("message", err))
 	}
 	return m, nil
 }
 
 // ListMessages pages through messages newest first, by (created_at, id).
 func (s *Store) ListMessages(ctx context.Context, f record.MessageFilter) (record.MessagePage, error) {
-	limit := f.Limit
-	switch {
-	case limit == 0:
-		limit = defaultLimit
-	case limit < 0 || limit > maxLimit:
-		return record.MessagePage{}, fmt.Errorf("list messages: %w", invalid("limit: must be 1..%d", maxLimit))
+	limit, err := pageLimit(f.Limit)
+	if err != nil {
+		return record.MessagePage{}, fmt.Errorf("list messages: %w", err)
 	}
 	// Without a cursor, start after the newest possible key.
 	afterAt, afterID := time.Date(9999, 1, 1, 0, 0, 0, 0, time.UTC), "\U0010FFFF"
@@ -122,11 +116,8 @@ func (s *Store) HandleMessage(ctx context.Context, id, by string) (record.Messag
 	m, err := scanMessage(s.pool.QueryRow(ctx, `UPDATE messages SET status = 'handled',
 			handled_at = coalesce(handled_at, now()), handled_by = CASE WHEN status = 'handled' THEN handled_by ELSE $2 END
 		WHERE id = $1 RETURNING `+messageColumns, id, by))
-	if errors.Is(err, pgx.ErrNoRows) {
-		return record.Message{}, fmt.Errorf("handle message: %w", notFound("message", err))
-	}
 	if err != nil {
-		return record.Message{}, fmt.Errorf("handle message: %w", translate(err))
+		return record.Message{}, fmt.Errorf("handle message: %w", rowError("message", err))
 	}
 	return m, nil
 }
@@ -139,10 +130,7 @@ func (s *Store) PutMessageAudio(ctx context.Context, id string, wav []byte) erro
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
 		var exists bool
 		if err := tx.QueryRow(ctx, `SELECT true FROM messages WHERE id = $1 FOR UPDATE`, id).Scan(&exists); err != nil {
-			if errors.Is(err, pgx.ErrNoRows) {
-				return notFound("message", err)
-			}
-			return translate(err)
+			return rowError("message", err)
 		}
 		var old []byte
 		err := tx.QueryRow(ctx, `SELECT sha256 FROM message_audio WHERE message_id = $1`, id).Scan(&old)
@@ -172,11 +160,8 @@ func (s *Store) PutMessageAudio(ctx context.Context, id string, wav []byte) erro
 func (s *Store) MessageAudio(ctx context.Context, id string) ([]byte, error) {
 	var wav []byte
 	err := s.pool.QueryRow(ctx, `SELECT wav FROM message_audio WHERE message_id = $1`, id).Scan(&wav)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return nil, fmt.Errorf("message audio: %w", notFound("message audio", err))
-	}
 	if err != nil {
-		return nil, fmt.Errorf("message audio: %w", translate(err))
+		return nil, fmt.Errorf("message audio: %w", rowError("message audio", err))
 	}
 	return wav, nil
 }

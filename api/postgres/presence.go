@@ -43,11 +43,8 @@ func scanPresence(row pgx.Row) (record.Presence, error) {
 // GetPresence returns a person's presence (available if never set).
 func (s *Store) GetPresence(ctx context.Context, staffID string) (record.Presence, error) {
 	p, err := scanPresence(s.pool.QueryRow(ctx, presenceSelect+` WHERE s.id = $1`, staffID))
-	if errors.Is(err, pgx.ErrNoRows) {
-		return record.Presence{}, fmt.Errorf("get presence: %w", notFound("staff member", err))
-	}
 	if err != nil {
-		return record.Presence{}, fmt.Errorf("get presence: %w", translate(err))
+		return record.Presence{}, fmt.Errorf("get presence: %w", rowError("staff member", err))
 	}
 	return p, nil
 }

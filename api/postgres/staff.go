@@ -2,7 +2,6 @@ package postgres
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strings"
 
@@ -84,11 +83,8 @@ func (s *Store) UpdateStaff(ctx context.Context, st record.Staff) (record.Staff,
 		department = $5, skills = $6, role = $7, active = $8, spelling = $9, updated_at = now()
 		WHERE id = $1 RETURNING `+staffColumns,
 		st.ID, st.Name, st.Extension, st.Endpoint, st.Department, st.Skills, st.Role, st.Active, st.Spelling))
-	if errors.Is(err, pgx.ErrNoRows) {
-		return record.Staff{}, fmt.Errorf("update staff: %w", notFound("staff member", err))
-	}
 	if err != nil {
-		return record.Staff{}, fmt.Errorf("update staff: %w", translate(err))
+		return record.Staff{}, fmt.Errorf("update staff: %w", rowError("staff member", err))
 	}
 	return out, nil
 }
@@ -96,11 +92,8 @@ func (s *Store) UpdateStaff(ctx context.Context, st record.Staff) (record.Staff,
 // GetStaff returns one person by id.
 func (s *Store) GetStaff(ctx context.Context, id string) (record.Staff, error) {
 	out, err := scanStaff(s.pool.QueryRow(ctx, `SELECT `+staffColumns+` FROM staff WHERE id = $1`, id))
-	if errors.Is(err, pgx.ErrNoRows) {
-		return record.Staff{}, fmt.Errorf("get staff: %w", notFound("staff member", err))
-	}
 	if err != nil {
-		return record.Staff{}, fmt.Errorf("get staff: %w", translate(err))
+		return record.Staff{}, fmt.Errorf("get staff: %w", rowError("staff member", err))
 	}
 	return out, nil
 }

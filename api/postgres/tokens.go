@@ -2,7 +2,6 @@ package postgres
 
 import (
 	"context"
-	"errors"
 	"fmt"
 
 	"github.com/jackc/pgx/v5"
@@ -57,11 +56,8 @@ func (s *Store) CreateToken(ctx context.Context, t record.Token) (record.Token, 
 func (s *Store) TokenByHash(ctx context.Context, hash []byte) (record.Token, error) {
 	t, err := scanToken(s.pool.QueryRow(ctx, `SELECT `+tokenColumns+` FROM api_tokens
 		WHERE hash = $1 AND revoked_at IS NULL`, hash))
-	if errors.Is(err, pgx.ErrNoRows) {
-		return record.Token{}, fmt.Errorf("token by hash: %w", notFound("token", err))
-	}
 	if err != nil {
-		return record.Token{}, fmt.Errorf("token by hash: %w", translate(err))
+		return record.Token{}, fmt.Errorf("token by hash: %w", rowError("token", err))
 	}
 	return t, nil
 }
