@@ -2,7 +2,6 @@ package api
 
 import (
 	"net/http"
-	"slices"
 
 	"callsvc/api/record"
 )
@@ -114,13 +113,8 @@ func (h *Handler) scopedFilter(r *http.Request, paged bool) (record.CallFilter, 
 	if err != nil {
 		return f, err
 	}
-	if t, _ := TokenFrom(r.Context()); t.Role == record.RoleAgent {
-		if f.StaffID != "" && f.StaffID != t.StaffID {
-			return f, record.Errorf(record.EForbidden, "an agent may only list their own calls")
-		}
-		f.StaffID = t.StaffID
-	}
-	return f, nil
+	f.StaffID, err = ownStaffID(r, f.StaffID, "calls")
+	return f, err
 }
 
 func (h *Handler) getCall(w http.ResponseWriter, r *http.Request) {
@@ -134,10 +128,9 @@ func (h *Handler) getCall(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, err)
 		return
 	}
-	// An agent sees only calls they took part in; others look absent, so
-	// their existence is not disclosed either.
-	if t, _ := TokenFrom(r.Context()); t.Role == record.RoleAgent && !slices.Contains(c.StaffIDs, t.StaffID) {
-		writeError(w, r, record.Errorf(record.ENotFound, "call %s not found", id))
+	t, _ := TokenFrom(r.Context())
+	if err := callVisible(t, c); err != nil {
+		writeError(w, r, err)
 		return
 	}
 	if events == nil {

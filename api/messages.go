@@ -238,12 +238,10 @@ func (h *Handler) listMessages(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, p.err)
 		return
 	}
-	if t, _ := TokenFrom(r.Context()); t.Role == record.RoleAgent {
-		if f.ForStaffID != "" && f.ForStaffID != t.StaffID {
-			writeError(w, r, record.Errorf(record.EForbidden, "an agent may only list their own messages"))
-			return
-		}
-		f.ForStaffID = t.StaffID
+	var err error
+	if f.ForStaffID, err = ownStaffID(r, f.ForStaffID, "messages"); err != nil {
+		writeError(w, r, err)
+		return
 	}
 	page, err := h.cfg.Store.ListMessages(r.Context(), f)
 	if err != nil {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
-	"slices"
 	"strings"
 	"time"
 
@@ -13,8 +12,9 @@ import (
 	"callsvc/api/record"
 )
 
-// transferTimeout bounds how long a transfer request waits for the engine
-// (ringing starts, or the caller is joined or returned).
+// transferTimeout bounds how long a request that acts on a live call waits
+// for the engine: a transfer (ringing starts, or the caller is joined or
+// returned) or an answer to an urgent caller.
 const transferTimeout = 30 * time.Second
 
 // NoteInput is the body of POST /v1/calls/{id}/notes.
@@ -138,8 +138,8 @@ func (h *Handler) addNote(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, err)
 		return
 	}
-	if t.Role == record.RoleAgent && !slices.Contains(c.StaffIDs, t.StaffID) {
-		writeError(w, r, record.Errorf(record.ENotFound, "call %s not found", id))
+	if err := callVisible(t, c); err != nil {
+		writeError(w, r, err)
 		return
 	}
 	body, err := json.Marshal(map[string]any{"text": text, "live": false})

@@ -27,8 +27,8 @@ import (
 	"callsvc/api/record"
 )
 
-// MaxBatch is the server's batch size; longer slices are sent in several
-// requests (each its own transaction).
+// MaxCallBatch and MaxEventBatch are the server's batch sizes; longer
+// slices are sent in several requests (each its own transaction).
 const (
 	MaxCallBatch  = 1000
 	MaxEventBatch = 5000
