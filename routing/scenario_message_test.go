@@ -76,7 +76,7 @@ func TestMessageKeptAndDownloadedThroughAPI(t *testing.T) {
 // than the caller id can be given.
 func TestMessageRecordedAgainWithAnotherNumber(t *testing.T) {
 	t.Parallel()
-	sc, _ := newAwayScenario(t, 0)
+	sc, kit := newAwayScenario(t, 0)
 	s := sc.addStaff("王經理", "2001", "sales")
 	sc.phone(s.Extension, pbxtest.PhoneOptions{Manual: true})
 	sc.setPresence(record.Presence{StaffID: s.ID, Status: record.PresenceVisitor})
@@ -98,6 +98,10 @@ func TestMessageRecordedAgainWithAnotherNumber(t *testing.T) {
 	sc.hear(caller, zhm(prompt.KeyMessageSaved))
 	caller.Hangup(sc.ctx)
 	_, evs := sc.done()
+	// The message writer stores off the call's path: wait for it.
+	if err := kit.messages.Flush(sc.ctx); err != nil {
+		t.Fatal(err)
+	}
 	msgs := sc.messagesFor(s.ID)
 	if len(msgs) != 1 || msgs[0].RecordingName != second || msgs[0].RecordingName == first {
 		t.Fatalf("messages %+v, want one of %s", msgs, second)
@@ -111,7 +115,7 @@ func TestMessageRecordedAgainWithAnotherNumber(t *testing.T) {
 // 3 cancels: nothing is stored and the call is not marked as a message.
 func TestMessageCancelled(t *testing.T) {
 	t.Parallel()
-	sc, _ := newAwayScenario(t, 0)
+	sc, kit := newAwayScenario(t, 0)
 	s := sc.addStaff("王經理", "2001", "sales")
 	sc.phone(s.Extension, pbxtest.PhoneOptions{Manual: true})
 	sc.setPresence(record.Presence{StaffID: s.ID, Status: record.PresenceEvent})
@@ -125,6 +129,10 @@ func TestMessageCancelled(t *testing.T) {
 	sc.hear(caller, zhm(prompt.KeyAnythingElse))
 	caller.Hangup(sc.ctx)
 	c, evs := sc.done()
+	// Nothing pending either: a cancelled message must not arrive later.
+	if err := kit.messages.Flush(sc.ctx); err != nil {
+		t.Fatal(err)
+	}
 	if n := len(sc.messagesFor(s.ID)); n != 0 {
 		t.Fatalf("%d messages stored after cancel", n)
 	}
