@@ -7,12 +7,15 @@
 // Real drives a real Asterisk over ARI with a second application, the
 // helper "<app>-test" (default callsvc-test), on its own event socket:
 //
-//   - A caller is a Local channel originated as Local/<number>@from-pstn
-//     into the helper application. Its ";2" half runs the inbound dialplan
-//     and enters Stasis(callsvc,inbound); the helper owns the ";1" half, so
-//     it can send DTMF on it (POST /channels/{;1}/dtmf: a channel outside
-//     Stasis answers 409), play a tone on it to "speak" and hang it up. It
-//     subscribes the helper to the ";2" half to see what the caller hears.
+//   - A caller is a Local channel Local/<number>@from-pstn created in the
+//     helper application (POST /channels/create), its caller id set as the
+//     ";1" half's connected line (which a Local ";2" half presents as its
+//     caller), the helper subscribed to the ";2" half, and only then dialled.
+//     The ";2" half runs the inbound dialplan and enters
+//     Stasis(callsvc,inbound); the helper owns ";1", so it can send DTMF on
+//     it (POST /channels/{;1}/dtmf: a channel outside Stasis answers 409),
+//     play a tone on it to "speak" and hang it up, and it sees what is
+//     played to ";2", i.e. what the caller hears.
 //   - A staff phone is Local/<extension>@test-agents: the rendered --test
 //     dialplan hands any extension not in the directory to the helper
 //     (Stasis(callsvc-test,phone,EXTEN)), which rings, answers after a

@@ -100,28 +100,44 @@ func (r *Real) serve(sub *ari.Subscription) {
 	}
 }
 
-// Dial originates Local/<To>@<inbound context> into the helper: the ";2"
-// half enters the engine's application, the helper keeps ";1".
+// Dial creates Local/<To>@<inbound context> in the helper, subscribes to
+// both halves, then dials it: the ";2" half runs the inbound dialplan and
+// enters the engine's application, the helper keeps ";1". Creating before
+// dialling lets the helper watch ";2" before the engine can play anything
+// to it (subscribe, then act).
 func (r *Real) Dial(ctx context.Context, o CallerOptions) (Caller, error) {
 	if o.To == "" {
 		o.To = "100"
 	}
 	id := "pbxtest-" + ari.NewID()
 	p := r.newParty(ari.ChannelKey(r.node, id), ari.ChannelKey(r.node, id+";2"))
-	callerID := fmt.Sprintf("%q <%s>", o.Name, o.From)
-	if _, err := r.c.Originate(ctx, r.node, ari.OriginateRequest{
-		Endpoint: "Local/" + o.To + "@" + r.cfg.InboundContext, App: r.cfg.Helper, AppArgs: []string{"caller"},
-		CallerID: callerID, ChannelID: id, Timeout: 30,
-	}); err != nil {
+	fail := func(step string, err error) (Caller, error) {
+		_ = r.c.Hangup(context.WithoutCancel(ctx), p.own, "normal")
 		p.end()
-		return nil, fmt.Errorf("dial %s: %w", o.To, err)
+		return nil, fmt.Errorf("dial %s: %s: %w", o.To, step, err)
 	}
-	// What the caller hears is played to the ;2 half, which is in the
-	// engine's application: subscribe the helper to it. The engine plays
-	// its first prompt only after answering and looking the caller up, so
-	// this lands first.
-	if _, err := r.c.SubscribeSource(ctx, p.app); err != nil && !ari.IsNotFound(err) {
-		return nil, fmt.Errorf("dial %s: watch caller: %w", o.To, err)
+	if _, err := r.c.Create(ctx, r.node, ari.CreateRequest{Endpoint: "Local/" + o.To + "@" + r.cfg.InboundContext,
+		App: r.cfg.Helper, AppArgs: []string{"caller"}, ChannelID: id}); err != nil {
+		return fail("create", err)
+	}
+	// The new channel enters the helper's Stasis just after the answer to
+	// create; variables can be set only once it is there.
+	if err := p.wait(ctx, "StasisStart", func() bool { return p.inApp }); err != nil {
+		return fail("create", err)
+	}
+	// A Local ;2 half presents the ;1 half's connected line as its caller
+	// id (setting CALLERID on either half before dialling does not reach
+	// the dialplan; the lab showed an empty caller).
+	for name, v := range map[string]string{"CONNECTEDLINE(num)": o.From, "CONNECTEDLINE(name)": o.Name} {
+		if err := r.c.SetVariable(ctx, p.own, name, v); err != nil {
+			return fail("caller id", err)
+		}
+	}
+	if _, err := r.c.SubscribeSource(ctx, p.app); err != nil {
+		return fail("watch caller", err)
+	}
+	if err := r.c.Dial(ctx, p.own, "", 30); err != nil {
+		return fail("dial", err)
 	}
 	return &realCaller{p}, nil
 }
@@ -318,10 +334,10 @@ type realCaller struct{ *realParty }
 
 func (c *realCaller) ChannelID() string { return c.app.ID }
 
-// Press sends the digits on ;1 once it is in the helper's application
-// (after the engine answered): they arrive on ;2 as ChannelDtmfReceived.
+// Press sends the digits on ;1 once the engine has answered: they arrive
+// on ;2 as ChannelDtmfReceived.
 func (c *realCaller) Press(ctx context.Context, digits string) error {
-	if err := c.wait(ctx, "answer", func() bool { return c.inApp }); err != nil {
+	if err := c.wait(ctx, "answer", func() bool { return c.up }); err != nil {
 		return fmt.Errorf("press %s: %w", digits, err)
 	}
 	if err := c.r.c.SendDTMF(ctx, c.own, digits, ari.DTMFOptions{Between: 150, Duration: 100}); err != nil {
@@ -333,7 +349,7 @@ func (c *realCaller) Press(ctx context.Context, digits string) error {
 // Speak plays a tone into the call for d: speech as far as a recording
 // (and its silence detection) can tell.
 func (c *realCaller) Speak(ctx context.Context, d time.Duration) error {
-	if err := c.wait(ctx, "answer", func() bool { return c.inApp }); err != nil {
+	if err := c.wait(ctx, "answer", func() bool { return c.up }); err != nil {
 		return fmt.Errorf("speak: %w", err)
 	}
 	id := "pbxtest-speak-" + ari.NewID()
