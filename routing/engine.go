@@ -272,6 +272,15 @@ func (e *Engine) Close() {
 // candidates gives the directory's people with the engine's view of who is
 // on a call and for how long each has been idle.
 func (e *Engine) candidates(ctx context.Context, staff []record.Staff, taken map[string]bool) []Candidate {
+	out := e.available(ctx, staff)
+	e.mark(out, taken)
+	return out
+}
+
+// available is who of staff is at their desk now (presence and the
+// Presence hook). It reads the store, so a decision calls it once and
+// marks the result again (mark) on each reservation retry.
+func (e *Engine) available(ctx context.Context, staff []record.Staff) []Candidate {
 	out := make([]Candidate, 0, len(staff))
 	presence := e.presenceAll(ctx)
 	now := e.cfg.Now()
@@ -287,12 +296,18 @@ func (e *Engine) candidates(ctx context.Context, staff []record.Staff, taken map
 		}
 		out = append(out, Candidate{Staff: s, Available: avail})
 	}
+	return out
+}
+
+// mark sets who of cands is on a call (here or in taken) and how long each
+// has been idle, from the engine's own state: no I/O.
+func (e *Engine) mark(cands []Candidate, taken map[string]bool) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	for i := range out {
-		_, out[i].Busy = e.busy[out[i].Staff.ID]
-		out[i].Busy = out[i].Busy || taken[out[i].Staff.ID]
-		out[i].IdleSince = e.idle[out[i].Staff.ID] // zero (never rung) is idle longest
+	for i := range cands {
+		id := cands[i].Staff.ID
+		_, busy := e.busy[id]
+		cands[i].Busy = busy || taken[id]
+		cands[i].IdleSince = e.idle[id] // zero (never rung) is idle longest
 	}
-	return out
 }

@@ -105,8 +105,10 @@ func (c *call) staff() []record.Staff {
 // another engine holds is left out and the router asked again.
 func (e *Engine) decide(c *call, req RouteRequest, staff []record.Staff) Decision {
 	taken := map[string]bool{}
+	cands := e.available(c.ctx, staff) // presence once; only reservations change below
 	for range 5 + len(staff) {
-		req.Staff = e.candidates(c.ctx, staff, taken)
+		e.mark(cands, taken)
+		req.Staff = cands
 		d := e.cfg.Router.Decide(req)
 		if d.Staff == nil || e.reserve(c.ctx, d.Staff.ID, c.rec.ID) {
 			return d
@@ -123,8 +125,10 @@ func (e *Engine) decide(c *call, req RouteRequest, staff []record.Staff) Decisio
 func (e *Engine) nextPerson(c *call, dept string, tried map[string]bool) *record.Staff {
 	staff := c.staff()
 	taken := maps.Clone(tried)
+	cands := e.available(c.ctx, staff)
 	for range 5 + len(staff) {
-		s := pick(e.candidates(c.ctx, staff, taken), dept, "", string(c.lang))
+		e.mark(cands, taken)
+		s := pick(cands, dept, "", string(c.lang))
 		if s == nil || e.reserve(c.ctx, s.ID, c.rec.ID) {
 			return s
 		}
