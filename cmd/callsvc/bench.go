@@ -15,8 +15,6 @@ import (
 	"callsvc/ari/aritest"
 	"callsvc/routing"
 	"callsvc/routing/arictl"
-	"callsvc/routing/calendar"
-	"callsvc/routing/prompt"
 )
 
 // The goals on a 2-core machine; the table prints them beside the
@@ -107,10 +105,11 @@ func runBench(ctx context.Context, cfg config, args []string, stdout, stderr io.
 		return err
 	}
 	log := newLogger(cfg, stderr)
-	policy, err := routing.NewAnswerPolicy(cfg.RingCadence, cfg.AnswerRing)
+	flow, err := newCallFlow(cfg)
 	if err != nil {
 		return err
 	}
+	policy := flow.answer
 
 	var rec routing.Recorder
 	var dir routing.Directory
@@ -169,26 +168,14 @@ func runBench(ctx context.Context, cfg config, args []string, stdout, stderr io.
 	records := &recordTap{next: sink, limit: policy.Limit(), late: map[string]bool{}}
 	clock := &answerClock{started: map[routing.Leg]time.Time{}}
 
-	cal, err := cfg.calendar()
-	if err != nil {
-		return err
-	}
-	open, closing, err := calendar.ParseHours(cfg.Hours)
-	if err != nil {
-		return fmt.Errorf("BUSINESS_HOURS: %w", err)
-	}
-	lang, err := prompt.ParseLang(cfg.Language)
-	if err != nil {
-		return err
-	}
 	eng, err := routing.NewEngine(routing.Config{
 		Control:   timedControl{CallControl: arictl.New(client, arictl.Options{}), clock: clock},
 		Sink:      records,
 		Directory: dir,
-		Router:    routing.Router{Hours: &calendar.Hours{Calendar: cal, Location: cfg.Location, Open: open, Close: closing}},
-		Greeter:   routing.Greeter{Location: cfg.Location, Calendar: cal, TimeOfDay: true, Catalogue: prompt.Standard(cfg.CompanyName)},
-		Answer:    policy,
-		Language:  lang,
+		Router:    flow.router,
+		Greeter:   flow.greeter,
+		Answer:    flow.answer,
+		Language:  flow.lang,
 		Log:       zerologFunc(log),
 	})
 	if err != nil {

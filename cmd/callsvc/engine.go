@@ -37,27 +37,9 @@ func startEngine(ctx context.Context, cfg config, client *ari.Client, st *postgr
 	if err != nil {
 		return nil, fmt.Errorf("record writer: %w", err)
 	}
-	policy, err := routing.NewAnswerPolicy(cfg.RingCadence, cfg.AnswerRing)
+	flow, err := newCallFlow(cfg)
 	if err != nil {
 		return nil, err
-	}
-	cal, err := cfg.calendar()
-	if err != nil {
-		return nil, err
-	}
-	open, closing, err := calendar.ParseHours(cfg.Hours)
-	if err != nil {
-		return nil, fmt.Errorf("BUSINESS_HOURS: %w", err)
-	}
-	lang, err := prompt.ParseLang(cfg.Language)
-	if err != nil {
-		return nil, err
-	}
-	router := routing.Router{
-		Hours: &calendar.Hours{Calendar: cal, Location: cfg.Location, Open: open, Close: closing},
-	}
-	if cfg.alwaysOpen {
-		router.Hours = nil // the zero Router is always open
 	}
 	ctl := arictl.New(client, arictl.Options{})
 	// Screen pops (S11: the context on the person's screen as the phone
@@ -88,10 +70,10 @@ func startEngine(ctx context.Context, cfg config, client *ari.Client, st *postgr
 		Reserver:  st, // a person is rung for one call at a time, across instances
 		Screen:    screens,
 		Notifier:  &supervisorScreens{staff: st, screens: screens, log: log, now: time.Now},
-		Router:    router,
-		Greeter:   routing.Greeter{Location: cfg.Location, Calendar: cal, TimeOfDay: true, Catalogue: prompt.Standard(cfg.CompanyName)},
-		Answer:    policy,
-		Language:  lang,
+		Router:    flow.router,
+		Greeter:   flow.greeter,
+		Answer:    flow.answer,
+		Language:  flow.lang,
 		Log:       logf,
 		Away: routing.AwayConfig{
 			Presence: st, Phones: ctl, Messages: msgs, Notifier: people,
@@ -140,6 +122,47 @@ func startEngine(ctx context.Context, cfg config, client *ari.Client, st *postgr
 		bg.Wait()
 	}
 	return e, nil
+}
+
+// callFlow is what the settings say about how a call goes: opening hours,
+// the greeting, the language and when to answer. serve, demo and bench
+// run the same flow.
+type callFlow struct {
+	router  routing.Router
+	greeter routing.Greeter
+	lang    prompt.Lang
+	answer  routing.AnswerPolicy
+}
+
+func newCallFlow(cfg config) (callFlow, error) {
+	policy, err := routing.NewAnswerPolicy(cfg.RingCadence, cfg.AnswerRing)
+	if err != nil {
+		return callFlow{}, err
+	}
+	cal, err := cfg.calendar()
+	if err != nil {
+		return callFlow{}, err
+	}
+	open, closing, err := calendar.ParseHours(cfg.Hours)
+	if err != nil {
+		return callFlow{}, fmt.Errorf("BUSINESS_HOURS: %w", err)
+	}
+	lang, err := prompt.ParseLang(cfg.Language)
+	if err != nil {
+		return callFlow{}, err
+	}
+	router := routing.Router{
+		Hours: &calendar.Hours{Calendar: cal, Location: cfg.Location, Open: open, Close: closing},
+	}
+	if cfg.alwaysOpen {
+		router.Hours = nil // the zero Router is always open
+	}
+	return callFlow{
+		router:  router,
+		greeter: routing.Greeter{Location: cfg.Location, Calendar: cal, TimeOfDay: true, Catalogue: prompt.Standard(cfg.CompanyName)},
+		lang:    lang,
+		answer:  policy,
+	}, nil
 }
 
 // cfgFlushTimeout bounds storing the last records at shutdown.
