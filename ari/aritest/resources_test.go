@@ -104,12 +104,7 @@ func decodeList(t *testing.T, b []byte) []map[string]any {
 }
 
 func TestLiveRecordingControlAndStoredCopies(t *testing.T) {
-	srv := NewServer(Options{Speed: 20})
-	defer srv.Close()
-	c := dialWS(t, srv, "app=callsvc")
-	r := rest{t, srv}
-	call, _ := inbound(t, srv, c)
-	answerCall(t, r, call)
+	srv, c, r, call := answered(t, Options{Speed: 20})
 	rec := func(name string) {
 		t.Helper()
 		if res := r.do("POST", "/channels/"+call.ChannelID()+"/record", url.Values{"name": {name}, "format": {"wav"}}, nil); res.status != http.StatusCreated {
@@ -149,12 +144,7 @@ func TestLiveRecordingControlAndStoredCopies(t *testing.T) {
 }
 
 func TestTalkingKeepsMaxSilenceAway(t *testing.T) {
-	srv := NewServer(Options{Speed: 20})
-	defer srv.Close()
-	c := dialWS(t, srv, "app=callsvc")
-	r := rest{t, srv}
-	call, _ := inbound(t, srv, c)
-	answerCall(t, r, call)
+	_, c, r, call := answered(t, Options{Speed: 20})
 	r.do("POST", "/channels/"+call.ChannelID()+"/record", url.Values{"name": {"talk"}, "format": {"wav"},
 		"maxSilenceSeconds": {"2"}, "maxDurationSeconds": {"600"}}, nil)
 	c.waitEvent(t, "RecordingStarted", nil)
@@ -176,10 +166,7 @@ func TestTalkingKeepsMaxSilenceAway(t *testing.T) {
 }
 
 func TestBridgeRecordingHearsEveryone(t *testing.T) {
-	srv := NewServer(Options{Speed: 20})
-	defer srv.Close()
-	c := dialWS(t, srv, "app=callsvc")
-	r := rest{t, srv}
+	srv, c, r := served(t, Options{Speed: 20})
 	a, _ := inbound(t, srv, c)
 	b, _ := inbound(t, srv, c)
 	br := r.do("POST", "/bridges", nil, nil).jsonID()

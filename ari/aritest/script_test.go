@@ -21,6 +21,24 @@ func inbound(t *testing.T, srv *Server, c *wsClient) (*Call, map[string]any) {
 	return call, ev
 }
 
+// served starts a stand-in with opts and connects the callsvc application's
+// event WebSocket; the server closes when the test ends.
+func served(t *testing.T, opts Options) (*Server, *wsClient, rest) {
+	t.Helper()
+	srv := NewServer(opts)
+	t.Cleanup(srv.Close)
+	return srv, dialWS(t, srv, "app=callsvc"), rest{t, srv}
+}
+
+// answered is served plus one inbound call, answered.
+func answered(t *testing.T, opts Options) (*Server, *wsClient, rest, *Call) {
+	t.Helper()
+	srv, c, r := served(t, opts)
+	call, _ := inbound(t, srv, c)
+	answerCall(t, r, call)
+	return srv, c, r, call
+}
+
 func answerCall(t *testing.T, r rest, call *Call) {
 	t.Helper()
 	if res := r.do("POST", "/channels/"+call.ChannelID()+"/answer", nil, nil); res.status != http.StatusNoContent {
@@ -62,12 +80,7 @@ func TestCallerEntersStasisWithArgsAndCallerID(t *testing.T) {
 }
 
 func TestPressedDigitsArriveInOrder(t *testing.T) {
-	srv := NewServer(Options{Speed: 50})
-	defer srv.Close()
-	c := dialWS(t, srv, "app=callsvc")
-	r := rest{t, srv}
-	call, _ := inbound(t, srv, c)
-	answerCall(t, r, call)
+	_, c, _, call := answered(t, Options{Speed: 50})
 	if err := call.Press(testCtx(t), "1#*9"); err != nil {
 		t.Fatal(err)
 	}
@@ -136,10 +149,7 @@ func TestPlaybackDurationsFollowMediaAtSpeed(t *testing.T) {
 }
 
 func TestMissingSoundFailsAfter201(t *testing.T) {
-	srv := NewServer(Options{Speed: 50, Sounds: []string{"hello-world"}})
-	defer srv.Close()
-	c := dialWS(t, srv, "app=callsvc")
-	r := rest{t, srv}
+	srv, c, r := served(t, Options{Speed: 50, Sounds: []string{"hello-world"}})
 	call, _ := inbound(t, srv, c)
 	res := r.do("POST", "/channels/"+call.ChannelID()+"/play", url.Values{"media": {"sound:nope"}}, nil)
 	if res.status != http.StatusCreated {
@@ -152,12 +162,7 @@ func TestMissingSoundFailsAfter201(t *testing.T) {
 }
 
 func TestRecordingEndsOnPoundAndStoresWAV(t *testing.T) {
-	srv := NewServer(Options{Speed: 20})
-	defer srv.Close()
-	c := dialWS(t, srv, "app=callsvc")
-	r := rest{t, srv}
-	call, _ := inbound(t, srv, c)
-	answerCall(t, r, call)
+	srv, c, r, call := answered(t, Options{Speed: 20})
 	res := r.do("POST", "/channels/"+call.ChannelID()+"/record", url.Values{"name": {"msg-1"}, "format": {"wav"},
 		"maxDurationSeconds": {"60"}, "terminateOn": {"#"}, "beep": {"true"}, "ifExists": {"overwrite"}}, nil)
 	if res.status != http.StatusCreated {
@@ -232,12 +237,7 @@ func checkWAV(t *testing.T, b []byte, seconds int) {
 }
 
 func TestRecordingLimits(t *testing.T) {
-	srv := NewServer(Options{Speed: 20})
-	defer srv.Close()
-	c := dialWS(t, srv, "app=callsvc")
-	r := rest{t, srv}
-	call, _ := inbound(t, srv, c)
-	answerCall(t, r, call)
+	srv, c, r, call := answered(t, Options{Speed: 20})
 
 	r.do("POST", "/channels/"+call.ChannelID()+"/record", url.Values{"name": {"max"}, "format": {"wav"},
 		"maxDurationSeconds": {"3"}}, nil)
@@ -388,12 +388,7 @@ func TestManualPhoneLegAnswersHearsAndHangsUp(t *testing.T) {
 }
 
 func TestCallerHangupEndsStasisAndPlayback(t *testing.T) {
-	srv := NewServer(Options{Speed: 50, MediaDurations: map[string]time.Duration{"sound:long": time.Hour}})
-	defer srv.Close()
-	c := dialWS(t, srv, "app=callsvc")
-	r := rest{t, srv}
-	call, _ := inbound(t, srv, c)
-	answerCall(t, r, call)
+	_, c, r, call := answered(t, Options{Speed: 50, MediaDurations: map[string]time.Duration{"sound:long": time.Hour}})
 	r.do("POST", "/channels/"+call.ChannelID()+"/play", url.Values{"media": {"sound:long"}}, nil)
 	c.waitEvent(t, "PlaybackStarted", nil)
 	if err := call.Hangup(testCtx(t)); err != nil {
@@ -422,12 +417,7 @@ func TestCallerHangupEndsStasisAndPlayback(t *testing.T) {
 }
 
 func TestMediaListPlaysInTurn(t *testing.T) {
-	srv := NewServer(Options{Speed: 50})
-	defer srv.Close()
-	c := dialWS(t, srv, "app=callsvc")
-	r := rest{t, srv}
-	call, _ := inbound(t, srv, c)
-	answerCall(t, r, call)
+	_, c, r, call := answered(t, Options{Speed: 50})
 	r.do("POST", "/channels/"+call.ChannelID()+"/play", url.Values{"media": {"sound:one,sound:two"}}, nil)
 	c.waitEvent(t, "PlaybackFinished", nil)
 	var seq []string
@@ -448,12 +438,7 @@ func TestMediaListPlaysInTurn(t *testing.T) {
 
 // Asterisk reads only the last of repeated "media" parameters (lab).
 func TestRepeatedMediaParameterPlaysTheLast(t *testing.T) {
-	srv := NewServer(Options{Speed: 50})
-	defer srv.Close()
-	c := dialWS(t, srv, "app=callsvc")
-	r := rest{t, srv}
-	call, _ := inbound(t, srv, c)
-	answerCall(t, r, call)
+	_, c, r, call := answered(t, Options{Speed: 50})
 	r.do("POST", "/channels/"+call.ChannelID()+"/play", url.Values{"media": {"sound:one", "sound:two"}}, nil)
 	c.waitEvent(t, "PlaybackFinished", nil)
 	if h := call.Heard(); !slices.Equal(h, []string{"sound:two"}) {
@@ -462,10 +447,7 @@ func TestRepeatedMediaParameterPlaysTheLast(t *testing.T) {
 }
 
 func TestManyCallersAtOnce(t *testing.T) {
-	srv := NewServer(Options{Speed: 50})
-	defer srv.Close()
-	c := dialWS(t, srv, "app=callsvc")
-	r := rest{t, srv}
+	srv, c, r := served(t, Options{Speed: 50})
 	const n = 20
 	calls := make([]*Call, n)
 	for i := range calls {

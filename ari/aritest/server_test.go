@@ -52,10 +52,7 @@ func TestAuthLikeAsterisk(t *testing.T) {
 }
 
 func TestErrorBodies(t *testing.T) {
-	srv := NewServer(Options{Speed: 50, Dialplan: Dialplan{"s@park": {"Wait(600)"}}})
-	defer srv.Close()
-	c := dialWS(t, srv, "app=callsvc")
-	r := rest{t, srv}
+	srv, c, r := served(t, Options{Speed: 50, Dialplan: Dialplan{"s@park": {"Wait(600)"}}})
 	call, _ := inbound(t, srv, c)
 	// A Local channel pair whose halves both stay out of Stasis.
 	out := r.do("POST", "/channels", url.Values{"endpoint": {"Local/s@park"}, "extension": {"s"}, "context": {"park"}}, nil)
@@ -119,12 +116,7 @@ func TestErrorBodies(t *testing.T) {
 }
 
 func TestRestartDropsSocketsAndForgetsChannels(t *testing.T) {
-	srv := NewServer(Options{Speed: 50})
-	defer srv.Close()
-	c := dialWS(t, srv, "app=callsvc")
-	r := rest{t, srv}
-	call, _ := inbound(t, srv, c)
-	answerCall(t, r, call)
+	srv, c, r, call := answered(t, Options{Speed: 50})
 
 	srv.Restart()
 	ctx := testCtx(t)
@@ -162,10 +154,7 @@ func TestRestartDropsSocketsAndForgetsChannels(t *testing.T) {
 }
 
 func TestDropWebSocketsKeepsCalls(t *testing.T) {
-	srv := NewServer(Options{Speed: 50})
-	defer srv.Close()
-	c := dialWS(t, srv, "app=callsvc")
-	r := rest{t, srv}
+	srv, c, r := served(t, Options{Speed: 50})
 	call, _ := inbound(t, srv, c)
 	srv.DropWebSockets()
 	if err := c.waitFor(testCtx(t), func(_ []map[string]any, closed bool) bool { return closed }); err != nil {
