@@ -17,9 +17,15 @@ import (
 // stand-in). The real runs are not parallel: one engine at a time may own
 // the application there.
 func onEachPBX(t *testing.T, body func(t *testing.T, sc *scenario)) {
+	onEachPBXWith(t, scenarioOptions{}, body)
+}
+
+// onEachPBXWith is onEachPBX with options for both runs (a real Asterisk
+// always runs in real time, whatever o.speed says).
+func onEachPBXWith(t *testing.T, o scenarioOptions, body func(t *testing.T, sc *scenario)) {
 	t.Run("StandIn", func(t *testing.T) {
 		t.Parallel()
-		body(t, newScenario(t, scenarioOptions{}))
+		body(t, newScenario(t, o))
 	})
 	t.Run("Asterisk", func(t *testing.T) {
 		cfg, ok := pbxtest.FromEnv(os.Getenv)
@@ -33,7 +39,10 @@ func onEachPBX(t *testing.T, body func(t *testing.T, sc *scenario)) {
 			t.Fatal(err)
 		}
 		t.Cleanup(pbx.Close)
-		body(t, newScenario(t, scenarioOptions{pbx: pbx}))
+		// A copy: the parallel stand-in run reads o after this one.
+		onReal := o
+		onReal.pbx = pbx
+		body(t, newScenario(t, onReal))
 	})
 }
 

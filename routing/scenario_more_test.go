@@ -209,42 +209,6 @@ func TestAfterHoursOrder(t *testing.T) {
 	}
 }
 
-// A person asked for by extension who does not answer within the ring
-// limit: "對不起, 請稍等" and a callback promise (S12, S15).
-func TestExtensionNoAnswerPromisesCallback(t *testing.T) {
-	t.Parallel()
-	sc := newScenario(t, scenarioOptions{})
-	person := sc.addStaff("陳經理", "2005", "sales")
-	phone := sc.phone("2005", pbxtest.PhoneOptions{NoAnswer: true})
-	caller := sc.dial("+8613800138000")
-	sc.hear(caller, zhm(prompt.KeyMenuDesk))
-	sc.press(caller, "4")
-	sc.hear(caller, zhm(prompt.KeyEnterExtension))
-	sc.press(caller, "2005#")
-	leg, err := phone.WaitRinging(sc.ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	sc.hear(caller, zhm(prompt.KeyCallbackPromise))
-	sc.hear(caller, zhm(prompt.KeyAnythingElse))
-	sc.press(caller, "2")
-	c, evs := sc.done()
-	routed := eventData(t, evs, "routed")
-	if routed["rule"] != routing.RuleExtension || routed["staff_id"] != person.ID {
-		t.Fatalf("routed = %v", routed)
-	}
-	inOrder(t, "timeline", types(evs), "ringing_staff", "staff_no_answer", "callback_promised")
-	inOrder(t, "heard", caller.Heard(), "moh:default", "moh:stop", zhm(prompt.KeySorryPleaseWait), zhm(prompt.KeyCallbackPromise))
-	if c.Outcome != record.OutcomeCallbackRequested {
-		t.Fatalf("outcome %q", c.Outcome)
-	}
-	select {
-	case <-leg.Done():
-	case <-sc.ctx.Done():
-		t.Fatal("unanswered phone still ringing")
-	}
-}
-
 // A panic while handling one call ends that call politely (apology,
 // goodbye, hang up, outcome failed); the engine goes on taking calls.
 func TestPanicEndsOnlyThatCallPolitely(t *testing.T) {
