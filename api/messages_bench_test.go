@@ -13,7 +13,7 @@ import (
 // new message and download it again, over HTTP into PostgreSQL and back.
 func BenchmarkMessageAudio(b *testing.B) {
 	srv := apitest.New(b)
-	wav := wavFile(8000*60, 3)
+	wav := apitest.WAV(8000*60, 3)
 	at := time.Now().Add(-time.Hour).UTC()
 	n := 0
 	b.SetBytes(int64(2 * len(wav)))

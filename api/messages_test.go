@@ -15,34 +15,6 @@ import (
 	"callsvc/api/record"
 )
 
-// wavFile is a mono 8 kHz 16-bit PCM WAV of n samples, as Asterisk's wav
-// format records them, with a LIST chunk before the data as some tools
-// write; seed varies the samples.
-func wavFile(n int, seed byte) []byte {
-	var b bytes.Buffer
-	le := func(v any) { _ = binary.Write(&b, binary.LittleEndian, v) }
-	list := []byte("INFOISFT\x06\x00\x00\x00tests\x00")
-	b.WriteString("RIFF")
-	le(uint32(4 + 8 + 16 + 8 + len(list) + 8 + 2*n))
-	b.WriteString("WAVEfmt ")
-	le(uint32(16))
-	le(uint16(1))
-	le(uint16(1))
-	le(uint32(8000))
-	le(uint32(16000))
-	le(uint16(2))
-	le(uint16(16))
-	b.WriteString("LIST")
-	le(uint32(len(list)))
-	b.Write(list)
-	b.WriteString("data")
-	le(uint32(2 * n))
-	for i := range n {
-		le(int16(int(seed)*97 + i*31))
-	}
-	return b.Bytes()
-}
-
 // messageAt is a message taken at t for staff.
 func messageAt(n int, at time.Time, staff string) api.MessageInput {
 	return api.MessageInput{
@@ -93,7 +65,7 @@ func TestMessageWriteIsIdempotentAndAudioRoundTrips(t *testing.T) {
 	if r := srv.Do(t, "GET", "/v1/messages/"+id+"/audio", record.RoleAgent, nil); r.Status != http.StatusNotFound {
 		t.Errorf("audio before upload: %d %s", r.Status, r.Body)
 	}
-	wav := wavFile(8000*3, 7)
+	wav := apitest.WAV(8000*3, 7)
 	r = putAudio(t, srv, id, record.RoleService, wav)
 	r.Decode(t, &m)
 	if r.Status != http.StatusOK || m.AudioBytes != len(wav) {
@@ -103,7 +75,7 @@ func TestMessageWriteIsIdempotentAndAudioRoundTrips(t *testing.T) {
 	if r := putAudio(t, srv, id, record.RoleService, wav); r.Status != http.StatusOK {
 		t.Errorf("audio replay: %d %s", r.Status, r.Body)
 	}
-	if r := putAudio(t, srv, id, record.RoleService, wavFile(8000, 9)); r.Status != http.StatusConflict || r.ErrorCode() != record.EConflict {
+	if r := putAudio(t, srv, id, record.RoleService, apitest.WAV(8000, 9)); r.Status != http.StatusConflict || r.ErrorCode() != record.EConflict {
 		t.Errorf("different audio: %d %s", r.Status, r.Body)
 	}
 
@@ -126,7 +98,7 @@ func TestMessageAudioBadInput(t *testing.T) {
 	if r := srv.Do(t, "PUT", "/v1/messages/"+id, record.RoleService, messageAt(1, at, srv.AgentID)); r.Status != http.StatusCreated {
 		t.Fatalf("create: %d %s", r.Status, r.Body)
 	}
-	good := wavFile(800, 1)
+	good := apitest.WAV(800, 1)
 	alaw := bytes.Clone(good)
 	binary.LittleEndian.PutUint16(alaw[20:], 6)
 	mp3 := bytes.Clone(good)

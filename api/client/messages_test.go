@@ -3,7 +3,6 @@ package client_test
 import (
 	"bytes"
 	"context"
-	"encoding/binary"
 	"testing"
 	"time"
 
@@ -13,27 +12,6 @@ import (
 	"callsvc/api/client"
 	"callsvc/api/record"
 )
-
-// wav is a mono 8 kHz 16-bit PCM file of n samples.
-func wav(n int) []byte {
-	b := make([]byte, 44+2*n)
-	copy(b, "RIFF")
-	binary.LittleEndian.PutUint32(b[4:], uint32(36+2*n))
-	copy(b[8:], "WAVEfmt ")
-	binary.LittleEndian.PutUint32(b[16:], 16)
-	binary.LittleEndian.PutUint16(b[20:], 1)
-	binary.LittleEndian.PutUint16(b[22:], 1)
-	binary.LittleEndian.PutUint32(b[24:], 8000)
-	binary.LittleEndian.PutUint32(b[28:], 16000)
-	binary.LittleEndian.PutUint16(b[32:], 2)
-	binary.LittleEndian.PutUint16(b[34:], 16)
-	copy(b[36:], "data")
-	binary.LittleEndian.PutUint32(b[40:], uint32(2*n))
-	for i := 44; i < len(b); i++ {
-		b[i] = byte(i * 7)
-	}
-	return b
-}
 
 func TestEngineLeavesAMessage(t *testing.T) {
 	t.Parallel()
@@ -78,7 +56,7 @@ func TestEngineLeavesAMessage(t *testing.T) {
 		t.Errorf("replay: created %v, %v, %+v", created, err, again)
 	}
 
-	audio := wav(8000)
+	audio := apitest.WAV(8000, 1)
 	if err := engine.PutMessageAudio(ctx, m.ID, audio); err != nil {
 		t.Fatalf("PutMessageAudio: %v", err)
 	}
