@@ -97,8 +97,9 @@ const maxNameKeys = 24
 // nothing keyed): once more from the start. It returns the keys for the
 // router, which routes one match as it routes an extension and anything
 // else to the desk; the caller hears the extension found, or that the desk
-// will help.
-func (c *call) name() (string, error) {
+// will help. The directory as read for the match goes back too, so the
+// routing decision sees the same people without reading it again.
+func (c *call) name() (string, []record.Staff, error) {
 	var (
 		staff     []record.Staff
 		listed    bool
@@ -110,11 +111,11 @@ func (c *call) name() (string, error) {
 	for try := 1; ; try++ {
 		d, err := c.play(true, media...)
 		if err != nil {
-			return "", err
+			return "", nil, err
 		}
 		got, err := c.keys(d, c.e.cfg.MenuTimeout, maxNameKeys)
 		if err != nil {
-			return "", err
+			return "", nil, err
 		}
 		if !strings.HasPrefix(got, keyed) {
 			got = keyed + got // more letters after the ones already keyed
@@ -128,7 +129,7 @@ func (c *call) name() (string, error) {
 		switch {
 		case len(matches) == 1:
 			_, err := c.play(false, c.media(prompt.KeyNameFound), prompt.Digits(matches[0].Extension))
-			return keyed, err
+			return keyed, staff, err
 		case len(matches) > 1 && !askedMore:
 			askedMore = true
 			media = []string{c.media(prompt.KeyNameMore)}
@@ -144,6 +145,6 @@ func (c *call) name() (string, error) {
 			continue
 		}
 		_, err = c.play(false, c.media(prompt.KeyNameToDesk))
-		return keyed, err
+		return keyed, staff, err
 	}
 }

@@ -38,6 +38,9 @@ type choice struct {
 	byName   bool   // a person by name ...
 	nameKeys string // ... the keypad digits keyed (see MatchName)
 	fallback bool   // no or bad input: the desk
+	// staff is the directory as the name match read it; the decision
+	// reuses it (nil: handle reads the directory).
+	staff []record.Staff
 }
 
 // menu asks what the caller wants: no input or a wrong key is re-prompted
@@ -71,7 +74,7 @@ func (c *call) menu() (choice, error) {
 				}
 			case viaName:
 				ch.byName = true
-				if ch.nameKeys, err = c.name(); err != nil {
+				if ch.nameKeys, ch.staff, err = c.name(); err != nil {
 					return choice{}, err
 				}
 			}

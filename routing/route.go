@@ -13,7 +13,10 @@ import (
 func (c *call) handle(ch choice) error {
 	intent := ch.intent
 	now := c.now()
-	staff := c.staff()
+	staff := ch.staff
+	if staff == nil {
+		staff = c.staff()
+	}
 	d := c.e.decide(c, RouteRequest{Now: now, Intent: intent, Fallback: ch.fallback, Extension: ch.ext,
 		ByName: ch.byName, NameKeys: ch.nameKeys, Customer: c.cust, Language: string(c.lang)}, staff)
 	data := map[string]any{"rule": d.Rule, "reason": d.Reason, "target": string(d.Kind)}
