@@ -9,10 +9,10 @@ import (
 	"io"
 	"net/http"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
+	"callsvc/api/apitest"
 	"callsvc/api/postgres/pgtest"
 	"callsvc/ari/aritest"
 )
@@ -26,24 +26,6 @@ func env(kv ...string) func(string) string {
 		m[kv[i]] = kv[i+1]
 	}
 	return func(k string) string { return m[k] }
-}
-
-// syncBuffer is a bytes.Buffer safe for one writer and concurrent readers.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }
 
 func TestRunUsage(t *testing.T) {
@@ -117,7 +99,7 @@ func TestTokenThenServe(t *testing.T) {
 	}
 
 	serveCtx, stop := context.WithCancel(ctx)
-	logs := &syncBuffer{}
+	logs := &apitest.SyncBuffer{}
 	pr, pw := io.Pipe()
 	done := make(chan error, 1)
 	go func() {
