@@ -12,8 +12,6 @@ import (
 	"strconv"
 	"strings"
 
-	"callsvc/api/postgres"
-	"callsvc/api/record"
 	"callsvc/dialplan"
 )
 
@@ -159,23 +157,6 @@ func ariPort(raw string) int {
 		}
 	}
 	return 8088
-}
-
-// allStaff reads the whole staff directory, page by page.
-func allStaff(ctx context.Context, st *postgres.Store) ([]record.Staff, error) {
-	var staff []record.Staff
-	q := record.ListQuery{Limit: 500}
-	for {
-		page, next, err := st.ListStaff(ctx, q)
-		if err != nil {
-			return nil, fmt.Errorf("list staff: %w", err)
-		}
-		staff = append(staff, page...)
-		if next == "" {
-			return staff, nil
-		}
-		q.Cursor = next
-	}
 }
 
 func runDialplanSecret(getenv func(string) string, args []string, stdout, stderr io.Writer) error {

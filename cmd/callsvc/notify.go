@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"github.com/rs/zerolog"
@@ -13,9 +14,27 @@ import (
 // supervisorNoticeType is the screen-pop event type of an S10 notice.
 const supervisorNoticeType = "supervisor_notice"
 
-// staffLister is the part of the store the notifier reads.
+// staffLister is the part of the store the notifier and the dialplan
+// renderer read.
 type staffLister interface {
 	ListStaff(ctx context.Context, q record.ListQuery) ([]record.Staff, string, error)
+}
+
+// allStaff reads the whole staff directory, page by page.
+func allStaff(ctx context.Context, st staffLister) ([]record.Staff, error) {
+	var staff []record.Staff
+	q := record.ListQuery{Limit: 500}
+	for {
+		page, next, err := st.ListStaff(ctx, q)
+		if err != nil {
+			return nil, fmt.Errorf("list staff: %w", err)
+		}
+		staff = append(staff, page...)
+		if next == "" {
+			return staff, nil
+		}
+		q.Cursor = next
+	}
 }
 
 // supervisorScreens tells every active supervisor, on their screen-pop
@@ -36,28 +55,21 @@ func (n *supervisorScreens) NotifySupervisor(ctx context.Context, callID, kind, 
 	go func() {
 		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
 		defer cancel()
+		staff, err := allStaff(ctx, n.staff)
+		if err != nil {
+			n.log.Warn().Err(err).Str("call_id", callID).Str("kind", kind).Msg("supervisor notice not sent: directory unreadable (it is on the call's timeline)")
+			return
+		}
 		sent := 0
-		q := record.ListQuery{Limit: 200}
-		for {
-			staff, next, err := n.staff.ListStaff(ctx, q)
-			if err != nil {
-				n.log.Warn().Err(err).Str("call_id", callID).Str("kind", kind).Msg("supervisor notice not sent: directory unreadable (it is on the call's timeline)")
-				return
+		for _, s := range staff {
+			if s.Role != record.RoleSupervisor || !s.Active {
+				continue
 			}
-			for _, s := range staff {
-				if s.Role != record.RoleSupervisor || !s.Active {
-					continue
-				}
-				n.screens.AgentEvent(record.AgentEvent{
-					StaffID: s.ID, CallID: callID, Type: supervisorNoticeType, At: at,
-					Context: record.CallContext{CallID: callID, Notes: []string{text}},
-				})
-				sent++
-			}
-			if next == "" {
-				break
-			}
-			q.Cursor = next
+			n.screens.AgentEvent(record.AgentEvent{
+				StaffID: s.ID, CallID: callID, Type: supervisorNoticeType, At: at,
+				Context: record.CallContext{CallID: callID, Notes: []string{text}},
+			})
+			sent++
 		}
 		if sent == 0 {
 			n.log.Warn().Str("call_id", callID).Str("kind", kind).Msg("no active supervisor in the directory to tell (the notice is on the call's timeline)")
