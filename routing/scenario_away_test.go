@@ -94,6 +94,17 @@ func (sc *scenario) askFor(ext string) pbxtest.Caller {
 	return caller
 }
 
+// awayCall makes 王經理 (2001, sales; a phone that answers only when the
+// test says so) status and asks for him: the caller is at the away options.
+func awayCall(t *testing.T, urgent time.Duration, status string) (*scenario, *awayKit, record.Staff, pbxtest.Phone, pbxtest.Caller) {
+	t.Helper()
+	sc, kit := newAwayScenario(t, urgent)
+	s := sc.addStaff("王經理", "2001", "sales")
+	phone := sc.phone(s.Extension, pbxtest.PhoneOptions{Manual: true})
+	sc.setPresence(record.Presence{StaffID: s.ID, Status: status})
+	return sc, kit, s, phone, sc.askFor(s.Extension)
+}
+
 func (sc *scenario) liveCallID() string {
 	sc.t.Helper()
 	live := sc.eng.Live()

@@ -8,7 +8,6 @@ import (
 
 	"callsvc/api/apitest"
 	"callsvc/api/record"
-	"callsvc/routing/pbxtest"
 	"callsvc/routing/prompt"
 )
 
@@ -18,11 +17,7 @@ import (
 // audio downloaded through the API is what Asterisk recorded.
 func TestMessageKeptAndDownloadedThroughAPI(t *testing.T) {
 	t.Parallel()
-	sc, kit := newAwayScenario(t, 0)
-	s := sc.addStaff("王經理", "2001", "sales")
-	sc.phone(s.Extension, pbxtest.PhoneOptions{Manual: true})
-	sc.setPresence(record.Presence{StaffID: s.ID, Status: record.PresenceMeeting})
-	caller := sc.askFor("2001")
+	sc, kit, s, _, caller := awayCall(t, 0, record.PresenceMeeting)
 	sc.press(caller, "1")
 	name := sc.message(caller, 1, pcmOf(8000, 1))
 	sc.press(caller, "#")
@@ -76,11 +71,7 @@ func TestMessageKeptAndDownloadedThroughAPI(t *testing.T) {
 // than the caller id can be given.
 func TestMessageRecordedAgainWithAnotherNumber(t *testing.T) {
 	t.Parallel()
-	sc, kit := newAwayScenario(t, 0)
-	s := sc.addStaff("王經理", "2001", "sales")
-	sc.phone(s.Extension, pbxtest.PhoneOptions{Manual: true})
-	sc.setPresence(record.Presence{StaffID: s.ID, Status: record.PresenceVisitor})
-	caller := sc.askFor("2001")
+	sc, kit, s, _, caller := awayCall(t, 0, record.PresenceVisitor)
 	sc.press(caller, "1")
 	first := sc.message(caller, 1, nil)
 	sc.press(caller, "#")
@@ -115,11 +106,7 @@ func TestMessageRecordedAgainWithAnotherNumber(t *testing.T) {
 // 3 cancels: nothing is stored and the call is not marked as a message.
 func TestMessageCancelled(t *testing.T) {
 	t.Parallel()
-	sc, kit := newAwayScenario(t, 0)
-	s := sc.addStaff("王經理", "2001", "sales")
-	sc.phone(s.Extension, pbxtest.PhoneOptions{Manual: true})
-	sc.setPresence(record.Presence{StaffID: s.ID, Status: record.PresenceEvent})
-	caller := sc.askFor("2001")
+	sc, kit, s, _, caller := awayCall(t, 0, record.PresenceEvent)
 	sc.press(caller, "1")
 	sc.message(caller, 1, nil)
 	sc.press(caller, "#")
@@ -156,11 +143,7 @@ func TestMessageHangups(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			sc, kit := newAwayScenario(t, 0)
-			s := sc.addStaff("王經理", "2001", "sales")
-			sc.phone(s.Extension, pbxtest.PhoneOptions{Manual: true})
-			sc.setPresence(record.Presence{StaffID: s.ID, Status: record.PresenceMeeting})
-			caller := sc.askFor("2001")
+			sc, kit, s, _, caller := awayCall(t, 0, record.PresenceMeeting)
 			sc.press(caller, "1")
 			name := sc.message(caller, 1, pcmOf(2000, 3))
 			if tc.during == "read_back" {

@@ -20,11 +20,7 @@ import (
 // caller holds while the person is told.
 func urgentCall(t *testing.T, timeout time.Duration) (*scenario, *awayKit, record.Staff, pbxtest.Phone, pbxtest.Caller) {
 	t.Helper()
-	sc, kit := newAwayScenario(t, timeout)
-	s := sc.addStaff("王經理", "2001", "sales")
-	phone := sc.phone(s.Extension, pbxtest.PhoneOptions{Manual: true})
-	sc.setPresence(record.Presence{StaffID: s.ID, Status: record.PresenceMeeting})
-	caller := sc.askFor("2001")
+	sc, kit, s, phone, caller := awayCall(t, timeout, record.PresenceMeeting)
 	sc.press(caller, "3")
 	sc.hear(caller, zhm(prompt.KeyUrgentHold))
 	sc.waitEvent("urgent_requested")
@@ -147,11 +143,7 @@ func TestAwayAnotherColleagueWhoDoesNotAnswer(t *testing.T) {
 // 2 with nobody else free: the caller is told and offered the options again.
 func TestAwayNoColleagueFree(t *testing.T) {
 	t.Parallel()
-	sc, _ := newAwayScenario(t, 0)
-	s := sc.addStaff("王經理", "2001", "sales")
-	sc.phone(s.Extension, pbxtest.PhoneOptions{Manual: true})
-	sc.setPresence(record.Presence{StaffID: s.ID, Status: record.PresenceOut})
-	caller := sc.askFor("2001")
+	sc, _, _, _, caller := awayCall(t, 0, record.PresenceOut)
 	sc.press(caller, "2")
 	sc.hear(caller, zhm(prompt.KeyNoColleagueFree))
 	sc.hear(caller, zhm(prompt.KeyAwayOptCallback))
