@@ -47,6 +47,42 @@ func TestS8AnythingElseBackToMenu(t *testing.T) {
 	}
 }
 
+// S8 is asked after each matter, up to the engine's limit (MaxMatters,
+// default 3): after the third matter the caller is thanked and the line
+// closed without a fourth "anything else?". The stand-in runs slower
+// (s1Speed) so the menu's silence timer has room between prompt and key.
+func TestS8AskedAfterEachMatterUpToTheLimit(t *testing.T) {
+	t.Parallel()
+	sc := newScenario(t, scenarioOptions{speed: s1Speed})
+	caller := sc.dial("+8613800138000")
+	for n := 1; n <= 3; n++ {
+		waitCount(t, caller, zhm(prompt.KeyMenuDesk), n)
+		sc.press(caller, "3")
+		waitCount(t, caller, "sound:beep", n)
+		sc.press(caller, "#")
+		if n < 3 {
+			waitCount(t, caller, zhm(prompt.KeyAnythingElse), n)
+			sc.press(caller, "1")
+		}
+	}
+	sc.hear(caller, zhm(prompt.KeyGoodbye))
+	c, evs := sc.done()
+	if n := count(types(evs), "recording_kept"); n != 3 {
+		t.Fatalf("%d matters recorded, want 3: %v", n, types(evs))
+	}
+	if n := count(types(evs), "anything_else"); n != 2 {
+		t.Fatalf("asked S8 %d times, want 2 (after matters 1 and 2): %v", n, types(evs))
+	}
+	if n := count(caller.Heard(), zhm(prompt.KeyAnythingElse)); n != 2 {
+		t.Fatalf("heard S8 %d times, want 2: %v", n, caller.Heard())
+	}
+	inOrder(t, "heard", caller.Heard(), zhm(prompt.KeyAnythingElse), zhm(prompt.KeyAnythingElse),
+		zhm(prompt.KeySuggestionThanks), zhm(prompt.KeyThanksForCalling), zhm(prompt.KeyGoodbye))
+	if c.Outcome != record.OutcomeCompleted || c.EndedBy != "system" {
+		t.Fatalf("outcome %q ended by %q", c.Outcome, c.EndedBy)
+	}
+}
+
 // waitCount waits until media has been heard n times.
 func waitCount(t *testing.T, caller pbxtest.Caller, media string, n int) {
 	t.Helper()
