@@ -106,7 +106,7 @@ func newClient(cfg Config) *Client {
 	// not come from (or count against) the REST keep-alive pool.
 	c.wsHTTP = &http.Client{Transport: newTransport()}
 	c.ctx, c.cancel = context.WithCancel(context.Background())
-	c.bus = newBus(c.ctx.Done(), &c.wg)
+	c.bus = newBus(&c.wg)
 	return c
 }
 

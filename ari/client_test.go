@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -471,5 +473,39 @@ func TestChannelContextEndsWithTheChannel(t *testing.T) {
 	<-other.Done()
 	if !errors.Is(context.Cause(other), ErrClosed) {
 		t.Fatalf("cause after client close: %v", context.Cause(other))
+	}
+}
+
+// A subscription read with Next runs no goroutine of its own (a call holds
+// several); one read through Events gets its feeder, which ends with it.
+func TestSubscriptionGoroutines(t *testing.T) {
+	s := newStub(t, "node-a")
+	c := connectStub(t, s)
+	before := runtime.NumGoroutine()
+	subs := make([]*Subscription, 200)
+	for i := range subs {
+		subs[i] = c.Subscribe(context.Background(), ChannelKey("node-a", "1.1"))
+	}
+	if grew := runtime.NumGoroutine() - before; grew >= 100 {
+		t.Errorf("200 subscriptions started %d goroutines", grew)
+	}
+	for _, sub := range subs {
+		sub.Close()
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	sub := c.Subscribe(ctx, ChannelKey("node-a", "1.1"))
+	for _, typ := range []string{"ChannelDtmfReceived", "StasisEnd"} {
+		s.send(event(typ, "node-a", map[string]any{"channel": chanJSON("1.1"), "digit": "5", "duration_ms": 100}))
+	}
+	var got []string
+	for ev := range sub.Events() {
+		got = append(got, ev.Base().Type)
+		if len(got) == 2 {
+			sub.Close()
+		}
+	}
+	if !slices.Equal(got, []string{"ChannelDtmfReceived", "StasisEnd"}) {
+		t.Errorf("events %v", got)
 	}
 }

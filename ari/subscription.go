@@ -14,20 +14,39 @@ import (
 type Subscription struct {
 	bus   *bus
 	f     *feed[Event]
-	node  string   // type subscriptions: only this node ("" = all)
-	types []string // type subscriptions
-	mu    sync.Mutex
+	node  string     // type subscriptions: only this node ("" = all)
+	types []string   // type subscriptions
+	mu    sync.Mutex // guards keys and stopCtx
 	keys  []Key
+
+	stopCtx func() bool // unhooks the end-on-ctx callback
+	pump    sync.Once   // starts the Events goroutine on first use
+	out     chan Event  // Events(); nil until asked for
 
 	removed bool // guarded by bus.mu: gone from the bus, Add is a no-op
 }
 
 // Events is the channel to receive from; it is closed when the subscription
-// ends.
-func (s *Subscription) Events() <-chan Event { return s.f.out }
+// ends. Only a subscription read through Events gets a goroutine to feed it;
+// Next reads the queue directly.
+func (s *Subscription) Events() <-chan Event {
+	s.pump.Do(func() { s.out = s.bus.pump(s) })
+	return s.out
+}
 
 // Close ends the subscription; queued events are dropped.
-func (s *Subscription) Close() { s.f.close() }
+func (s *Subscription) Close() {
+	s.f.close()
+	s.mu.Lock()
+	stop := s.stopCtx
+	s.mu.Unlock()
+	if stop != nil {
+		stop()
+	}
+	s.bus.mu.Lock()
+	s.bus.removeLocked(s)
+	s.bus.mu.Unlock()
+}
 
 // Add extends a key subscription to more resources (e.g. a bridge the call
 // joined). Events for them that arrive after Add returns are delivered.
@@ -44,14 +63,22 @@ var ErrSubscriptionClosed = errors.New("ari: subscription closed")
 // Next waits for the next event, for ctx to end, or for the subscription
 // to end.
 func (s *Subscription) Next(ctx context.Context) (Event, error) {
-	select {
-	case ev, ok := <-s.f.out:
-		if !ok {
+	for {
+		select {
+		case <-s.f.stop: // ended: what is still queued is dropped
 			return nil, ErrSubscriptionClosed
+		default:
 		}
-		return ev, nil
-	case <-ctx.Done():
-		return nil, ctx.Err()
+		if ev, ok := s.f.pop(); ok {
+			return ev, nil
+		}
+		select {
+		case <-s.f.wake:
+		case <-s.f.stop:
+			return nil, ErrSubscriptionClosed
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
 	}
 }
 
@@ -60,40 +87,76 @@ type bus struct {
 	mu     sync.RWMutex
 	byKey  map[Key][]*Subscription
 	byType map[string][]*Subscription // "" = every event
+	live   map[*Subscription]struct{} // every open subscription, for shutdown
 	closed bool                       // set by shutdown; no new subscriptions
-	done   <-chan struct{}
 	wg     *sync.WaitGroup
 }
 
-func newBus(done <-chan struct{}, wg *sync.WaitGroup) *bus {
-	return &bus{byKey: map[Key][]*Subscription{}, byType: map[string][]*Subscription{}, done: done, wg: wg}
+func newBus(wg *sync.WaitGroup) *bus {
+	return &bus{byKey: map[Key][]*Subscription{}, byType: map[string][]*Subscription{},
+		live: map[*Subscription]struct{}{}, wg: wg}
 }
 
-// start runs s's delivery goroutine, unless the client is closed, in
-// which case s ends at once. Holding b.mu orders wg.Add before shutdown's
-// wg.Wait.
+// start arms s to end with ctx, unless the client is closed, in which
+// case s ends at once. No goroutine runs for s until Events is called.
 func (b *bus) start(ctx context.Context, s *Subscription) {
+	b.mu.Lock()
+	if b.closed {
+		b.mu.Unlock()
+		s.Close()
+		return
+	}
+	b.live[s] = struct{}{}
+	b.mu.Unlock()
+	stop := context.AfterFunc(ctx, s.Close)
+	s.mu.Lock() // Close may already run, from ctx or shutdown
+	s.stopCtx = stop
+	s.mu.Unlock()
+	select {
+	case <-s.f.stop: // shutdown closed s before the hook was set
+		stop()
+	default:
+	}
+}
+
+// pump feeds s's queue into a channel for Events. Holding b.mu orders
+// wg.Go before shutdown's wg.Wait; on a closed bus s is already ended.
+func (b *bus) pump(s *Subscription) chan Event {
+	out := make(chan Event)
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	if b.closed {
-		s.f.close()
-		close(s.f.out)
-		b.removeLocked(s)
-		return
+		close(out)
+		return out
 	}
 	b.wg.Go(func() {
-		s.f.run(ctx, b.done)
-		b.mu.Lock()
-		b.removeLocked(s)
-		b.mu.Unlock()
+		defer close(out)
+		for {
+			ev, err := s.Next(context.Background())
+			if err != nil {
+				return
+			}
+			select {
+			case out <- ev:
+			case <-s.f.stop:
+				return
+			}
+		}
 	})
+	return out
 }
 
-// shutdown refuses new subscriptions; the caller then waits on wg.
+// shutdown refuses new subscriptions and ends the open ones; the caller
+// then waits on wg for the Events goroutines.
 func (b *bus) shutdown() {
 	b.mu.Lock()
 	b.closed = true
+	live := b.live
+	b.live = nil
 	b.mu.Unlock()
+	for s := range live {
+		s.Close()
+	}
 }
 
 // subscribeKeys registers s before returning, so events that arrive after
@@ -133,7 +196,11 @@ func (b *bus) addKeys(s *Subscription, keys []Key) {
 }
 
 func (b *bus) removeLocked(s *Subscription) {
+	if s.removed {
+		return
+	}
 	s.removed = true
+	delete(b.live, s)
 	s.mu.Lock()
 	keys := slices.Clone(s.keys)
 	s.mu.Unlock()

@@ -153,14 +153,18 @@ func (c *Client) ChannelContext(ctx context.Context, ch Key) (context.Context, c
 	cctx, cancel := context.WithCancelCause(ctx)
 	sub := c.Subscribe(cctx, ch)
 	go func() {
-		for ev := range sub.Events() {
+		for {
+			ev, err := sub.Next(cctx)
+			if err != nil {
+				cancel(ErrClosed) // no-op when cctx ended first
+				return
+			}
 			switch ev.(type) {
 			case *StasisEnd, *ChannelDestroyed:
 				cancel(ErrChannelLeft)
 				return
 			}
 		}
-		cancel(ErrClosed) // no-op when cctx ended first
 	}()
 	return cctx, func() { cancel(context.Canceled) }
 }
