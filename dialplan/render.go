@@ -2,6 +2,7 @@ package dialplan
 
 import (
 	"bytes"
+	"cmp"
 	"embed"
 	"errors"
 	"fmt"
@@ -109,50 +110,24 @@ var (
 )
 
 func (s Settings) withDefaults() Settings {
-	if s.Application == "" {
-		s.Application = "callsvc"
-	}
+	s.Application = cmp.Or(s.Application, "callsvc")
 	if len(s.Inbound) == 0 {
 		s.Inbound = []string{"_X."}
 	}
-	if s.Language == "" {
-		s.Language = "zh"
-	}
-	if s.SIPBind == "" {
-		s.SIPBind = "0.0.0.0:5060"
-	}
-	if s.ARIUser == "" {
-		s.ARIUser = "callsvc"
-	}
-	if s.HTTPBind == "" {
-		s.HTTPBind = "127.0.0.1"
-	}
-	if s.HTTPPort == 0 {
-		s.HTTPPort = 8088
-	}
-	if s.BlindTransfer == "" {
-		s.BlindTransfer = "*1"
-	}
-	if s.AttendedTransfer == "" {
-		s.AttendedTransfer = "*2"
-	}
-	if s.CompleteTransfer == "" {
-		s.CompleteTransfer = "*3"
-	}
-	if s.CancelTransfer == "" {
-		s.CancelTransfer = "*0"
-	}
-	if s.RingSeconds == 0 {
-		s.RingSeconds = 20
-	}
-	if s.MOHDirectory == "" {
-		s.MOHDirectory = "moh"
-	}
+	s.Language = cmp.Or(s.Language, "zh")
+	s.SIPBind = cmp.Or(s.SIPBind, "0.0.0.0:5060")
+	s.ARIUser = cmp.Or(s.ARIUser, "callsvc")
+	s.HTTPBind = cmp.Or(s.HTTPBind, "127.0.0.1")
+	s.HTTPPort = cmp.Or(s.HTTPPort, 8088)
+	s.BlindTransfer = cmp.Or(s.BlindTransfer, "*1")
+	s.AttendedTransfer = cmp.Or(s.AttendedTransfer, "*2")
+	s.CompleteTransfer = cmp.Or(s.CompleteTransfer, "*3")
+	s.CancelTransfer = cmp.Or(s.CancelTransfer, "*0")
+	s.RingSeconds = cmp.Or(s.RingSeconds, 20)
+	s.MOHDirectory = cmp.Or(s.MOHDirectory, "moh")
 	if s.Trunk != nil {
 		t := *s.Trunk
-		if t.Name == "" {
-			t.Name = "pstn"
-		}
+		t.Name = cmp.Or(t.Name, "pstn")
 		if t.Match == "" {
 			t.Match = t.Host
 			if h, _, ok := strings.Cut(t.Host, ":"); ok {
