@@ -30,9 +30,7 @@ func TestCSVExportRoundTripsChineseAndGuardsFormulas(t *testing.T) {
 		c.Notes = "備註：" + name
 		calls = append(calls, c)
 	}
-	if r := srv.Do(t, "POST", "/v1/calls", record.RoleService, calls); r.Status != http.StatusOK {
-		t.Fatalf("POST calls: %d %s", r.Status, r.Body)
-	}
+	srv.Write(t, "/v1/calls", calls)
 
 	r := srv.Do(t, "GET", "/v1/calls.csv?staff_id="+staffB, record.RoleSupervisor, nil)
 	if r.Status != http.StatusOK {
@@ -101,9 +99,7 @@ func TestCSVExportOfAgentIsOwnCallsOnly(t *testing.T) {
 	t.Parallel()
 	srv := apitest.New(t)
 	mine, theirs := answeredCall(1, t0, 1, srv.AgentID), answeredCall(2, t0.Add(time.Minute), 1, staffA)
-	if r := srv.Do(t, "POST", "/v1/calls", record.RoleService, []record.Call{mine, theirs}); r.Status != http.StatusOK {
-		t.Fatalf("POST calls: %d %s", r.Status, r.Body)
-	}
+	srv.Write(t, "/v1/calls", []record.Call{mine, theirs})
 	r := srv.Do(t, "GET", "/v1/calls.csv", record.RoleAgent, nil)
 	rows, err := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(r.Body, []byte("\xEF\xBB\xBF")))).ReadAll()
 	if err != nil || r.Status != http.StatusOK {

@@ -171,6 +171,15 @@ func (s *Server) Do(tb testing.TB, method, path, role string, body any, header .
 	return Response{Status: resp.StatusCode, Header: resp.Header, Body: data}
 }
 
+// Write sends body to a write path (/v1/calls, /v1/events) as the engine
+// does, with the service token, and fails the test unless it is stored.
+func (s *Server) Write(tb testing.TB, path string, body any) {
+	tb.Helper()
+	if r := s.Do(tb, http.MethodPost, path, record.RoleService, body); r.Status != http.StatusOK {
+		tb.Fatalf("POST %s: %d %s", path, r.Status, r.Body)
+	}
+}
+
 // SyncBuffer is a bytes.Buffer safe for concurrent writers (the server's
 // request goroutines all log to it).
 type SyncBuffer struct {
