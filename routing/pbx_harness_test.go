@@ -55,12 +55,13 @@ func (sc *scenario) observable(want ...string) []string {
 	})
 }
 
-// waitGone waits until a party's channel is gone.
-func (sc *scenario) waitGone(what string, p interface{ Done() <-chan struct{} }) {
+// waitGone waits until a party's channel is gone; failure says what is
+// wrong if it is still up at the scenario's deadline.
+func (sc *scenario) waitGone(p interface{ Done() <-chan struct{} }, failure string) {
 	sc.t.Helper()
 	select {
 	case <-p.Done():
 	case <-sc.ctx.Done():
-		sc.t.Fatalf("%s still up when the call ended", what)
+		sc.t.Fatal(failure)
 	}
 }

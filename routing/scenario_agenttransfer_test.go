@@ -84,11 +84,7 @@ func TestAgentBlindTransferCarriesNote(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	select {
-	case <-legA.Done():
-	case <-sc.ctx.Done():
-		t.Fatal("the first agent's leg is still up after a blind transfer")
-	}
+	sc.waitGone(legA, "the first agent's leg is still up after a blind transfer")
 	cc := legContext(t, sc, legB)
 	if !slices.Equal(cc.Notes, []string{"wants a refund for order 42"}) || !slices.Equal(cc.Chain, []string{a.ID}) || cc.OwnerStaffID != a.ID {
 		t.Fatalf("context %+v", cc)
@@ -149,11 +145,7 @@ func TestAgentAttendedTransferCompleted(t *testing.T) {
 	if err != nil || res.Status != "completed" {
 		t.Fatalf("complete: %+v %v", res, err)
 	}
-	select {
-	case <-legA.Done():
-	case <-sc.ctx.Done():
-		t.Fatal("the agent's leg is still up after completing")
-	}
+	sc.waitGone(legA, "the agent's leg is still up after completing")
 	select {
 	case <-legB.Done():
 		t.Fatal("the target was dropped")
@@ -190,11 +182,7 @@ func TestAgentAttendedTransferCancelled(t *testing.T) {
 	if err != nil || res.Status != "cancelled" {
 		t.Fatalf("cancel: %+v %v", res, err)
 	}
-	select {
-	case <-legB.Done():
-	case <-sc.ctx.Done():
-		t.Fatal("the target's leg is still up after cancelling")
-	}
+	sc.waitGone(legB, "the target's leg is still up after cancelling")
 	// The agent can go on and finish the call.
 	if err := legA.Hangup(sc.ctx); err != nil {
 		t.Fatal(err)

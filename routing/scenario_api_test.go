@@ -155,11 +155,7 @@ func TestAPIAttendedTransferWithNotesAndScreenPops(t *testing.T) {
 		kinds = append(kinds, f.event)
 	}
 	inOrder(t, "agent's stream", kinds, "offered", "connected", "ended")
-	select {
-	case <-legA.Done():
-	case <-sc.ctx.Done():
-		t.Fatal("agent still on the call after completing")
-	}
+	sc.waitGone(legA, "agent still on the call after completing")
 	if err := legB.Hangup(sc.ctx); err != nil {
 		t.Fatal(err)
 	}

@@ -84,11 +84,7 @@ func TestCallerHangsUpAtEveryStep(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				select {
-				case <-leg.Done():
-				case <-sc.ctx.Done():
-					t.Fatal("staff leg left behind")
-				}
+				sc.waitGone(leg, "staff leg left behind")
 			}
 		})
 	}

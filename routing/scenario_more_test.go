@@ -146,11 +146,7 @@ func TestS10GeneralManagerToDeskWithSupervisorNotice(t *testing.T) {
 		t.Fatalf("intent %q ended by %q outcome %q", c.Intent, c.EndedBy, c.Outcome)
 	}
 	// The person's leg does not outlive the caller.
-	select {
-	case <-leg.Done():
-	case <-sc.ctx.Done():
-		t.Fatal("staff leg still up after the caller hung up")
-	}
+	sc.waitGone(leg, "staff leg still up after the caller hung up")
 }
 
 // S14: a complaint is recorded in full: long pauses do not cut the caller
@@ -261,11 +257,7 @@ func TestPanicEndsOnlyThatCallPolitely(t *testing.T) {
 	sc.hear(first, zhm(prompt.KeyMenuDesk))
 	sc.press(first, "0")
 	sc.hear(first, zhm(prompt.KeySorryError))
-	select {
-	case <-first.Done():
-	case <-sc.ctx.Done():
-		t.Fatal("call not hung up after the panic")
-	}
+	sc.waitGone(first, "call not hung up after the panic")
 	calls := sc.doneAll()
 	if len(calls) != 1 || calls[0].Outcome != record.OutcomeFailed || calls[0].EndedAt == nil {
 		t.Fatalf("calls = %+v", calls)
@@ -287,11 +279,7 @@ func TestEngineCloseEndsLiveCallsPolitely(t *testing.T) {
 	caller := sc.dial("+8613800138000")
 	sc.hear(caller, zhm(prompt.KeyMenuDesk))
 	sc.eng.Close()
-	select {
-	case <-caller.Done():
-	case <-sc.ctx.Done():
-		t.Fatal("caller not hung up on close")
-	}
+	sc.waitGone(caller, "caller not hung up on close")
 	c, evs := sc.done()
 	inOrder(t, "heard", caller.Heard(), zhm(prompt.KeySorryError), zhm(prompt.KeyGoodbye))
 	if c.Outcome != record.OutcomeFailed || c.EndedBy != "system" || !hasType(evs, "shutdown") {

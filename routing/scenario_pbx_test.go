@@ -183,7 +183,7 @@ func TestPBXS15NoAnswerApologyAndCallback(t *testing.T) {
 		if c.Outcome != record.OutcomeCallbackRequested {
 			t.Fatalf("outcome %q", c.Outcome)
 		}
-		sc.waitGone("the unanswered phone", leg)
+		sc.waitGone(leg, "the unanswered phone still up when the call ended")
 	})
 }
 
@@ -199,7 +199,7 @@ func TestPBXCallerHangsUpMidFlow(t *testing.T) {
 		if err := caller.Hangup(sc.ctx); err != nil {
 			t.Fatal(err)
 		}
-		sc.waitGone("the caller", caller)
+		sc.waitGone(caller, "the caller still up when the call ended")
 		c, evs := sc.done()
 		if c.Outcome != record.OutcomeCallerHungUp || c.EndedBy != "caller" || c.EndedAt == nil {
 			t.Fatalf("closed as %q by %q at %v", c.Outcome, c.EndedBy, c.EndedAt)

@@ -248,11 +248,7 @@ func TestCallerHangsUpWhileTargetRings(t *testing.T) {
 	}
 	caller.Hangup(sc.ctx)
 	c, evs := sc.done()
-	select {
-	case <-leg.Done():
-	case <-sc.ctx.Done():
-		t.Fatal("the person's phone still rings after the caller left")
-	}
+	sc.waitGone(leg, "the person's phone still rings after the caller left")
 	if d := eventData(t, evs, "transfer_abandoned"); d["staff_id"] != s.ID {
 		t.Fatalf("transfer_abandoned = %v", d)
 	}
