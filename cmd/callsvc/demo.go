@@ -17,7 +17,6 @@ import (
 	"callsvc/api"
 	"callsvc/api/postgres"
 	"callsvc/api/record"
-	"callsvc/ari"
 	"callsvc/ari/aritest"
 	"callsvc/routing/prompt"
 )
@@ -63,13 +62,7 @@ func runDemo(ctx context.Context, cfg config, args []string, stdout, stderr io.W
 		phones[s.Endpoint] = pbx.AddPhone(s.Endpoint, aritest.PhoneOptions{AnswerAfter: 2 * time.Second})
 	}
 	cfg.ARIURL, cfg.ARIWSURL, cfg.ARIUsername, cfg.ARIPassword = pbx.URL(), pbx.WSURL(), "callsvc", "demo"
-	ariCfg, err := ari.FromEnv(getenvFrom(cfg))
-	if err != nil {
-		return err
-	}
-	ariLog := log.With().Str("component", "ari").Logger()
-	ariCfg.Logger = &ariLog
-	client, err := ari.Connect(ctx, ariCfg)
+	client, err := connectARI(ctx, cfg, log.With().Str("component", "ari").Logger())
 	if err != nil {
 		return fmt.Errorf("connect to the stand-in Asterisk: %w", err)
 	}

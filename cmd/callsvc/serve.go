@@ -36,12 +36,7 @@ func runServe(ctx context.Context, cfg config, args []string, stdout, stderr io.
 	}
 	defer stop()
 
-	ariCfg, err := ari.FromEnv(getenvFrom(cfg))
-	if err != nil {
-		return err
-	}
-	ariCfg.Logger = &log
-	client, err := ari.Connect(ctx, ariCfg)
+	client, err := connectARI(ctx, cfg, log)
 	if err != nil {
 		return fmt.Errorf("connect to Asterisk (check ARI_URL and the ARI credentials): %w", err)
 	}
@@ -58,6 +53,16 @@ func runServe(ctx context.Context, cfg config, args []string, stdout, stderr io.
 		return fmt.Errorf("listen %s: %w", cfg.HTTPAddr, err)
 	}
 	return serveAPI(ctx, cfg, st, eng.Engine, ln, log)
+}
+
+// connectARI connects to the Asterisk nodes the settings name.
+func connectARI(ctx context.Context, cfg config, log zerolog.Logger) (*ari.Client, error) {
+	ariCfg, err := ari.FromEnv(getenvFrom(cfg))
+	if err != nil {
+		return nil, err
+	}
+	ariCfg.Logger = &log
+	return ari.Connect(ctx, ariCfg)
 }
 
 // getenvFrom gives the ARI client the ARI settings as configured.
