@@ -109,11 +109,11 @@ func (s *Server) playLocked(r *request, ch *channel, br *bridge, id string) resp
 	resp := created(pb.json(), "/ari/playbacks/"+id)
 	if ch != nil {
 		ch.media = append(ch.media, pb)
-		s.startMediaLocked(ch)
+		s.startMediaLocked(&ch.media)
 		s.mediaArrivedLocked(ch)
 	} else {
 		br.media = append(br.media, pb)
-		s.startBridgeMediaLocked(br)
+		s.startMediaLocked(&br.media)
 	}
 	return resp
 }
@@ -187,11 +187,11 @@ func (s *Server) finishPlaybackLocked(pb *playback, state string) {
 	if pb.ch != nil {
 		pb.ch.media = removeOp(pb.ch.media, pb)
 		if !pb.ch.hanging {
-			s.startMediaLocked(pb.ch)
+			s.startMediaLocked(&pb.ch.media)
 		}
 	} else if pb.br != nil {
 		pb.br.media = removeOp(pb.br.media, pb)
-		s.startBridgeMediaLocked(pb.br)
+		s.startMediaLocked(&pb.br.media)
 	}
 }
 
@@ -202,31 +202,12 @@ func removeOp(list []mediaOp, op mediaOp) []mediaOp {
 	return list
 }
 
-// startMediaLocked starts the head of ch's media queue if idle.
-func (s *Server) startMediaLocked(ch *channel) {
-	for len(ch.media) > 0 {
-		switch op := ch.media[0].(type) {
-		case *playback:
-			if op.state == "playing" {
-				return
-			}
-			s.startPlaybackLocked(op)
-			if op.state == "playing" {
-				return
-			}
-		case *liveRecording:
-			if op.state == "recording" {
-				return
-			}
-			s.startRecordingLocked(op)
-			return
-		}
-	}
-}
-
-func (s *Server) startBridgeMediaLocked(br *bridge) {
-	for len(br.media) > 0 {
-		switch op := br.media[0].(type) {
+// startMediaLocked starts the head of a channel's or bridge's media queue
+// if idle. A playback that cannot start leaves the queue, so the loop goes on
+// to the next one.
+func (s *Server) startMediaLocked(queue *[]mediaOp) {
+	for len(*queue) > 0 {
+		switch op := (*queue)[0].(type) {
 		case *playback:
 			if op.state == "playing" {
 				return

@@ -83,10 +83,10 @@ func (s *Server) recordLocked(r *request, ch *channel, br *bridge) response {
 	resp := created(rec.json(), "/ari/recordings/live/"+name)
 	if ch != nil {
 		ch.media = append(ch.media, rec)
-		s.startMediaLocked(ch)
+		s.startMediaLocked(&ch.media)
 	} else {
 		br.media = append(br.media, rec)
-		s.startBridgeMediaLocked(br)
+		s.startMediaLocked(&br.media)
 	}
 	return resp
 }
@@ -188,9 +188,9 @@ func (s *Server) finishRecordingLocked(rec *liveRecording, how string) {
 	rec.dequeue()
 	switch {
 	case rec.ch != nil && !rec.ch.hanging:
-		s.startMediaLocked(rec.ch)
+		s.startMediaLocked(&rec.ch.media)
 	case rec.br != nil:
-		s.startBridgeMediaLocked(rec.br)
+		s.startMediaLocked(&rec.br.media)
 	}
 }
 
