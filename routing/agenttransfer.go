@@ -237,20 +237,12 @@ func (c *call) consultWith(cmd *transferCmd, res record.TransferResult, t record
 	}
 	c.attempts++
 	cc := c.context()
-	legID := ulid.Make().String()
-	actx, acancel := context.WithCancel(c.ctx)
-	c.consult = &agentLeg{leg: Leg{Node: c.leg.Node, ID: legID}, staff: t, ctx: actx, cancel: acancel}
-	c.consult.events = c.e.cfg.Control.Watch(actx, c.consult.leg)
 	c.event("consult_started", t.ID, map[string]any{"from_staff_id": first.ID, "to_staff_id": t.ID})
 	c.event("ringing_staff", t.ID, map[string]any{"endpoint": t.Endpoint, "attempt": c.attempts, "summary": cc.Summary(),
 		"from_staff_id": first.ID, "mode": record.TransferAttended})
 	c.pop(t.ID, "offered", cc)
-	err := c.e.cfg.Control.Originate(c.ctx, OriginateRequest{
-		Node: c.leg.Node, LegID: legID, Endpoint: t.Endpoint,
-		AppArgs:  []string{"agent", c.rec.ID, t.ID},
-		CallerID: c.rec.CallerNumber, Timeout: c.e.cfg.RingTimeout, Variables: legVariables(t, cc),
-	})
-	if err != nil {
+	var err error
+	if c.consult, err = c.ringPerson(t, cc); err != nil {
 		cmd.answer(record.TransferResult{}, record.Wrap(record.EUnavailable, err, "could not ring the target"))
 		return nil, c.endConsult(FailOriginate, first, t, cur, bridge)
 	}

@@ -63,11 +63,9 @@ type call struct {
 
 type agentLeg struct {
 	leg    Leg
-	staff  record.Staff
 	events <-chan Event
-	ctx    context.Context
-	cancel context.CancelFunc
-	up     bool // in the application (answered)
+	cancel context.CancelFunc // ends the watch
+	up     bool               // in the application (answered)
 	ended  bool
 }
 

@@ -104,12 +104,7 @@ func (c *call) tryPerson(s record.Staff, from string) (string, error) {
 		}
 	}()
 
-	legID := ulid.Make().String()
-	actx, acancel := context.WithCancel(c.ctx)
-	c.agent = &agentLeg{leg: Leg{Node: c.leg.Node, ID: legID}, staff: s, ctx: actx, cancel: acancel}
-	c.agent.events = c.e.cfg.Control.Watch(actx, c.agent.leg) // watch, then originate
 	defer c.hangupAgent()
-
 	if err := c.e.cfg.Control.StartMOH(c.ctx, c.leg); err != nil {
 		return "", c.controlErr("music on hold", err)
 	}
@@ -118,12 +113,8 @@ func (c *call) tryPerson(s record.Staff, from string) (string, error) {
 		data["from_staff_id"] = from
 	}
 	c.event("ringing_staff", s.ID, data)
-	err := c.e.cfg.Control.Originate(c.ctx, OriginateRequest{
-		Node: c.leg.Node, LegID: legID, Endpoint: s.Endpoint,
-		AppArgs:  []string{"agent", c.rec.ID, s.ID},
-		CallerID: c.rec.CallerNumber, Timeout: c.e.cfg.RingTimeout, Variables: legVariables(s, cc),
-	})
-	if err != nil {
+	var err error
+	if c.agent, err = c.ringPerson(s, cc); err != nil {
 		c.log("warn", "ring staff failed", "staff_id", s.ID, "error", err.Error())
 		return c.notAnswered(s, FailOriginate)
 	}
@@ -204,6 +195,22 @@ func (c *call) tryPerson(s record.Staff, from string) (string, error) {
 	c.event("staff_left", cur.ID, nil)
 	c.save()
 	return "", nil
+}
+
+// ringPerson rings s's phone on a new leg carrying the call's context cc;
+// the leg is watched before it is dialled, and once answered it enters the
+// application named for this call and s. The leg comes back even when the
+// request fails, to be ended like any other.
+func (c *call) ringPerson(s record.Staff, cc record.CallContext) (*agentLeg, error) {
+	ctx, cancel := context.WithCancel(c.ctx)
+	a := &agentLeg{leg: Leg{Node: c.leg.Node, ID: ulid.Make().String()}, cancel: cancel}
+	a.events = c.e.cfg.Control.Watch(ctx, a.leg)
+	err := c.e.cfg.Control.Originate(c.ctx, OriginateRequest{
+		Node: a.leg.Node, LegID: a.leg.ID, Endpoint: s.Endpoint,
+		AppArgs:  []string{"agent", c.rec.ID, s.ID},
+		CallerID: c.rec.CallerNumber, Timeout: c.e.cfg.RingTimeout, Variables: legVariables(s, cc),
+	})
+	return a, err
 }
 
 // legVariables are the channel variables of a person's leg: the context
