@@ -26,9 +26,5 @@ func openStore(ctx context.Context, cfg config, log zerolog.Logger) (*postgres.S
 	}
 	log.Info().Str("dir", dir).Msg("no DATABASE_URL: starting a private PostgreSQL cluster")
 	logf := func(format string, args ...any) { log.Info().Msgf(format, args...) }
-	st, stop, err := postgres.OpenPrivate(ctx, dir, logf)
-	if err != nil {
-		return nil, nil, err
-	}
-	return st, stop, nil
+	return postgres.OpenPrivate(ctx, dir, logf)
 }
