@@ -224,15 +224,7 @@ type pjsipObject struct {
 	entries []Entry
 }
 
-func (o pjsipObject) get(key string) string {
-	v := ""
-	for _, e := range o.entries {
-		if e.Key == key {
-			v = e.Value
-		}
-	}
-	return v
-}
+func (o pjsipObject) get(key string) string { return lastValue(o.entries, key) }
 
 func checkPJSIP(c *Config, contexts map[string]bool) []error {
 	var probs []error

@@ -231,9 +231,12 @@ func (c *Config) Section(name string) *Section {
 
 // Get is the value of the last entry key in s ("" when absent): in Asterisk
 // a later line overrides an earlier one for most options.
-func (s *Section) Get(key string) string {
+func (s *Section) Get(key string) string { return lastValue(s.Entries, key) }
+
+// lastValue is the value of the last entry key in entries, or "".
+func lastValue(entries []Entry, key string) string {
 	v := ""
-	for _, e := range s.Entries {
+	for _, e := range entries {
 		if e.Key == key {
 			v = e.Value
 		}
