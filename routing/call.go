@@ -213,6 +213,21 @@ func (c *call) closedErr() error {
 	return errHangup
 }
 
+// aside takes a caller event (ok false: the stream closed) that came while
+// waiting for something else: a hangup ends the wait; a key is kept for
+// the next prompt (type-ahead).
+func (c *call) aside(ev Event, ok bool) error {
+	switch {
+	case !ok:
+		return c.closedErr()
+	case ev.Kind == EvEnd || ev.Kind == EvHangupRequest:
+		return errHangup
+	case ev.Kind == EvDTMF:
+		c.typed = append(c.typed, ev.Digit)
+	}
+	return nil
+}
+
 func (c *call) fromAgent(ev Event) bool { return c.agent != nil && ev.Leg.ID == c.agent.leg.ID }
 
 // play plays media to the caller and waits for it to finish. With
@@ -301,14 +316,8 @@ func (c *call) controlErr(step string, err error) error {
 	for {
 		select {
 		case ev, ok := <-c.events:
-			if !ok {
-				return c.closedErr()
-			}
-			if ev.Kind == EvEnd || ev.Kind == EvHangupRequest {
-				return errHangup
-			}
-			if ev.Kind == EvDTMF {
-				c.typed = append(c.typed, ev.Digit)
+			if err := c.aside(ev, ok); err != nil {
+				return err
 			}
 		case <-t.C:
 			return fmt.Errorf("%s: %w", step, err)
@@ -346,14 +355,8 @@ func (c *call) awaitLookup(d time.Duration) error {
 		case <-timeout:
 			return nil
 		case ev, ok := <-c.events:
-			if !ok {
-				return c.closedErr()
-			}
-			if ev.Kind == EvEnd || ev.Kind == EvHangupRequest {
-				return errHangup
-			}
-			if ev.Kind == EvDTMF {
-				c.typed = append(c.typed, ev.Digit)
+			if err := c.aside(ev, ok); err != nil {
+				return err
 			}
 		case <-c.ctx.Done():
 			return fmt.Errorf("call ended: %w", c.ctx.Err())
