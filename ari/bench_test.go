@@ -1,7 +1,9 @@
 package ari
 
 import (
+	"context"
 	"encoding/json"
+	"sync"
 	"testing"
 )
 
@@ -61,6 +63,26 @@ func BenchmarkDispatch(b *testing.B) {
 		bs.dispatch(ev)
 		if target.f.queued() > 4096 {
 			target.f.q, target.f.head = target.f.q[:0], 0
+		}
+	}
+}
+
+// BenchmarkDeliver is one event from dispatch to the subscriber's Next.
+func BenchmarkDeliver(b *testing.B) {
+	var wg sync.WaitGroup
+	bs := newBus(&wg)
+	defer wg.Wait()
+	defer bs.shutdown()
+	ev, err := DecodeEvent("node-a", traceEvent(b, "ChannelDtmfReceived"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	sub := bs.subscribeKeys(context.Background(), ev.keys())
+	b.ReportAllocs()
+	for b.Loop() {
+		bs.dispatch(ev)
+		if _, err := sub.Next(context.Background()); err != nil {
+			b.Fatal(err)
 		}
 	}
 }

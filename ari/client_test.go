@@ -509,3 +509,17 @@ func TestSubscriptionGoroutines(t *testing.T) {
 		t.Errorf("events %v", got)
 	}
 }
+
+// A reader that keeps up never lets the queue's backing array grow.
+func TestQueueReusedWhenReaderKeepsUp(t *testing.T) {
+	f := newFeed[int]()
+	for i := range 10000 {
+		f.push(i)
+		if v, ok := f.pop(); !ok || v != i {
+			t.Fatalf("pop %d: %v %v", i, v, ok)
+		}
+	}
+	if c := cap(f.q); c > 8 {
+		t.Errorf("queue grew to %d for one value at a time", c)
+	}
+}

@@ -53,13 +53,16 @@ func (f *feed[T]) pop() (T, bool) {
 	defer f.mu.Unlock()
 	var zero T
 	if f.head == len(f.q) {
-		// Reuse the backing array once drained.
-		f.q, f.head = f.q[:0], 0
 		return zero, false
 	}
 	v := f.q[f.head]
 	f.q[f.head] = zero
 	f.head++
+	if f.head == len(f.q) {
+		// Drained: reuse the backing array, or a reader that keeps up
+		// would grow it for ever.
+		f.q, f.head = f.q[:0], 0
+	}
 	return v, true
 }
 
