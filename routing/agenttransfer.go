@@ -285,8 +285,7 @@ func (c *call) consultWith(cmd *transferCmd, res record.TransferResult, t record
 					why = ev.DialStatus
 				}
 				return c.consultFailed(why, first, t, cur, bridge)
-			case state == ringing && ev.Kind == EvDialResult && ev.DialStatus != "" && ev.DialStatus != "ANSWER" &&
-				ev.DialStatus != "RINGING" && ev.DialStatus != "PROGRESS":
+			case state == ringing && ev.Kind == EvDialResult && dialFailed(ev.DialStatus):
 				return c.consultFailed(ev.DialStatus, first, t, cur, bridge)
 			case state == ringing && c.consult.up:
 				c.event("staff_answered", t.ID, map[string]any{"mode": record.TransferAttended})

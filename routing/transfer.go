@@ -262,11 +262,21 @@ func (c *call) waitAnswer() (string, error) {
 		if ev.Kind == EvDialResult && ev.DialStatus == "NOANSWER" {
 			return FailNoAnswer, nil
 		}
-		if ev.Kind == EvDialResult && ev.DialStatus != "" && ev.DialStatus != "ANSWER" && ev.DialStatus != "RINGING" && ev.DialStatus != "PROGRESS" {
+		if ev.Kind == EvDialResult && dialFailed(ev.DialStatus) {
 			return ev.DialStatus, nil
 		}
 	}
 	return "", nil
+}
+
+// dialFailed reports whether a dial status says the phone will not be
+// answered (BUSY, CHANUNAVAIL...): anything but progress or ANSWER.
+func dialFailed(status string) bool {
+	switch status {
+	case "", "ANSWER", "RINGING", "PROGRESS":
+		return false
+	}
+	return true
 }
 
 // whisper plays the context to the person who answered and returns when
