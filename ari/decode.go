@@ -18,169 +18,38 @@ func DecodeEvent(node string, data []byte) (Event, error) {
 	if err != nil {
 		return nil, err
 	}
-	ev := newEvent(typ)
-	if u, ok := ev.(*UnknownEvent); ok {
-		if err := json.Unmarshal(data, &u.EventBase); err != nil {
-			return nil, fmt.Errorf("%w: %s: %w", ErrMalformedEvent, typ, err)
-		}
-		u.Raw = append(json.RawMessage(nil), data...)
-		setNode(ev, node)
-		return ev, nil
+	k, ok := eventKinds[typ]
+	if !ok {
+		return decodeUnknown(node, typ, data)
 	}
-	if !decodeFast(string(data), ev) {
-		if ev, err = decodeSlow(typ, data); err != nil {
+	ev := k.new()
+	if !k.decodeFast(data, ev) {
+		if ev, err = k.decodeSlow(typ, data); err != nil {
 			return nil, err
 		}
 	}
-	setNode(ev, node)
+	k.stamp(ev, node)
 	return ev, nil
 }
 
 // decodeSlow decodes with encoding/json, into a fresh value since the fast
 // path may have filled part of the first one.
-func decodeSlow(typ string, data []byte) (Event, error) {
-	ev := newEvent(typ)
+func (k *eventKind) decodeSlow(typ string, data []byte) (Event, error) {
+	ev := k.new()
 	if err := json.Unmarshal(data, ev); err != nil {
 		return nil, fmt.Errorf("%w: %s: %w", ErrMalformedEvent, typ, err)
 	}
 	return ev, nil
 }
 
-func newEvent(typ string) Event {
-	switch typ {
-	case "StasisStart":
-		return &StasisStart{}
-	case "StasisEnd":
-		return &StasisEnd{}
-	case "ApplicationReplaced":
-		return &ApplicationReplaced{}
-	case "ChannelCreated":
-		return &ChannelCreated{}
-	case "ChannelStateChange":
-		return &ChannelStateChange{}
-	case "ChannelDtmfReceived":
-		return &ChannelDtmfReceived{}
-	case "ChannelHangupRequest":
-		return &ChannelHangupRequest{}
-	case "ChannelDestroyed":
-		return &ChannelDestroyed{}
-	case "ChannelVarset":
-		return &ChannelVarset{}
-	case "ChannelDialplan":
-		return &ChannelDialplan{}
-	case "ChannelCallerId":
-		return &ChannelCallerId{}
-	case "ChannelConnectedLine":
-		return &ChannelConnectedLine{}
-	case "ChannelHold":
-		return &ChannelHold{}
-	case "ChannelUnhold":
-		return &ChannelUnhold{}
-	case "ChannelTalkingStarted":
-		return &ChannelTalkingStarted{}
-	case "ChannelTalkingFinished":
-		return &ChannelTalkingFinished{}
-	case "Dial":
-		return &Dial{}
-	case "ChannelEnteredBridge":
-		return &ChannelEnteredBridge{}
-	case "ChannelLeftBridge":
-		return &ChannelLeftBridge{}
-	case "BridgeCreated":
-		return &BridgeCreated{}
-	case "BridgeDestroyed":
-		return &BridgeDestroyed{}
-	case "PlaybackStarted":
-		return &PlaybackStarted{}
-	case "PlaybackContinuing":
-		return &PlaybackContinuing{}
-	case "PlaybackFinished":
-		return &PlaybackFinished{}
-	case "RecordingStarted":
-		return &RecordingStarted{}
-	case "RecordingFinished":
-		return &RecordingFinished{}
-	case "RecordingFailed":
-		return &RecordingFailed{}
-	case "EndpointStateChange":
-		return &EndpointStateChange{}
-	case "DeviceStateChanged":
-		return &DeviceStateChanged{}
+func decodeUnknown(node, typ string, data []byte) (Event, error) {
+	u := &UnknownEvent{}
+	if err := json.Unmarshal(data, &u.EventBase); err != nil {
+		return nil, fmt.Errorf("%w: %s: %w", ErrMalformedEvent, typ, err)
 	}
-	return &UnknownEvent{}
-}
-
-// setNode stamps the node on the event and the resources inside it.
-func setNode(ev Event, node string) {
-	ev.Base().Node = node
-	ch := func(c *Channel) {
-		if c != nil {
-			c.Node = node
-		}
-	}
-	switch e := ev.(type) {
-	case *StasisStart:
-		ch(&e.Channel)
-		ch(e.ReplaceChannel)
-	case *StasisEnd:
-		ch(&e.Channel)
-	case *ChannelCreated:
-		ch(&e.Channel)
-	case *ChannelStateChange:
-		ch(&e.Channel)
-	case *ChannelDtmfReceived:
-		ch(&e.Channel)
-	case *ChannelHangupRequest:
-		ch(&e.Channel)
-	case *ChannelDestroyed:
-		ch(&e.Channel)
-	case *ChannelVarset:
-		ch(e.Channel)
-	case *ChannelDialplan:
-		ch(&e.Channel)
-	case *ChannelCallerId:
-		ch(&e.Channel)
-	case *ChannelConnectedLine:
-		ch(&e.Channel)
-	case *ChannelHold:
-		ch(&e.Channel)
-	case *ChannelUnhold:
-		ch(&e.Channel)
-	case *ChannelTalkingStarted:
-		ch(&e.Channel)
-	case *ChannelTalkingFinished:
-		ch(&e.Channel)
-	case *Dial:
-		ch(&e.Peer)
-		ch(e.Caller)
-		ch(e.Forwarded)
-	case *ChannelEnteredBridge:
-		e.Bridge.Node = node
-		ch(e.Channel)
-	case *ChannelLeftBridge:
-		e.Bridge.Node = node
-		ch(&e.Channel)
-	case *BridgeCreated:
-		e.Bridge.Node = node
-	case *BridgeDestroyed:
-		e.Bridge.Node = node
-	case *PlaybackStarted:
-		e.Playback.Node = node
-	case *PlaybackContinuing:
-		e.Playback.Node = node
-	case *PlaybackFinished:
-		e.Playback.Node = node
-	case *RecordingStarted:
-		e.Recording.Node = node
-	case *RecordingFinished:
-		e.Recording.Node = node
-	case *RecordingFailed:
-		e.Recording.Node = node
-	case *EndpointStateChange:
-		e.Endpoint.Node = node
-	case *DeviceStateChanged:
-		e.DeviceState.Node = node
-	}
+	u.Raw = append(json.RawMessage(nil), data...)
+	u.Node = node
+	return u, nil
 }
 
 // peekType finds the top-level "type" string of a JSON object without

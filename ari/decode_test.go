@@ -3,6 +3,7 @@ package ari
 import (
 	"encoding/json"
 	"errors"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -85,22 +86,47 @@ func TestFromEnv(t *testing.T) {
 }
 
 // eventCases are table cases for DecodeEvent; the fuzzer starts from them
-// and from every event in the traces.
+// and from every event in the traces. They cover the modelled types the
+// traces lack.
 var eventCases = []struct {
 	name, in string
 	typ      string // "" = error expected
+	fast     bool   // the fast path reads it (else encoding/json)
 }{
-	{"StasisStart", `{"type":"StasisStart","timestamp":"2026-11-26T23:57:01.345+0000","args":["inbound"],"channel":{"id":"1.1","name":"x","state":"Ring","protocol_id":"","caller":{"name":"","number":""},"connected":{"name":"","number":""},"accountcode":"","dialplan":{"context":"c","exten":"s","priority":1,"app_name":"Stasis","app_data":"callsvc"},"creationtime":"2026-11-26T23:57:01.344+0000","language":"en"},"asterisk_id":"a","application":"callsvc"}`, "StasisStart"},
-	{"TypeNotFirst", `{"application":"callsvc","nested":{"type":"Fake"},"type":"ApplicationReplaced"}`, "ApplicationReplaced"},
-	{"Unknown", `{"type":"Whatever","application":"callsvc"}`, "Whatever"},
-	{"NotObject", `[1,2]`, ""},
-	{"NoType", `{"a":1}`, ""},
-	{"TypeNotString", `{"type":1}`, ""},
-	{"EmptyType", `{"type":""}`, ""},
-	{"BadTimestamp", `{"type":"StasisEnd","timestamp":"now"}`, ""},
-	{"WrongFieldType", `{"type":"ChannelDtmfReceived","digit":1}`, ""},
-	{"Truncated", `{"type":"StasisStart","channel":{"id":`, ""},
-	{"Empty", ``, ""},
+	{"StasisStart", `{"type":"StasisStart","timestamp":"2026-11-26T23:57:01.345+0000","args":["inbound"],"channel":{"id":"1.1","name":"x","state":"Ring","protocol_id":"","caller":{"name":"","number":""},"connected":{"name":"","number":""},"accountcode":"","dialplan":{"context":"c","exten":"s","priority":1,"app_name":"Stasis","app_data":"callsvc"},"creationtime":"2026-11-26T23:57:01.344+0000","language":"en"},"asterisk_id":"a","application":"callsvc"}`, "StasisStart", true},
+	{"ChannelHold", `{"type":"ChannelHold","timestamp":"2026-11-26T23:57:02.000+0000","musicclass":"default","channel":{"id":"1.1","name":"PJSIP/2001-01","state":"Up"},"application":"callsvc"}`, "ChannelHold", true},
+	{"ChannelUnhold", `{"type":"ChannelUnhold","timestamp":"2026-11-26T23:57:03.000+0000","channel":{"id":"1.1"},"application":"callsvc"}`, "ChannelUnhold", true},
+	{"ChannelTalkingStarted", `{"type":"ChannelTalkingStarted","timestamp":"2026-11-26T23:57:04.000+0000","channel":{"id":"1.1"},"application":"callsvc"}`, "ChannelTalkingStarted", true},
+	{"ChannelTalkingFinished", `{"type":"ChannelTalkingFinished","timestamp":"2026-11-26T23:57:05.000+0000","duration":1250,"channel":{"id":"1.1"},"application":"callsvc"}`, "ChannelTalkingFinished", true},
+	{"BridgeCreated", `{"type":"BridgeCreated","timestamp":"2026-11-26T23:57:06.000+0000","bridge":{"id":"b1","technology":"simple_bridge","bridge_type":"mixing","bridge_class":"stasis","creator":"Stasis","name":"","channels":[],"creationtime":"2026-11-26T23:57:06.000+0000","video_mode":"talker"},"application":"callsvc"}`, "BridgeCreated", true},
+	{"PlaybackContinuing", `{"type":"PlaybackContinuing","timestamp":"2026-11-26T23:57:07.000+0000","playback":{"id":"p1","media_uri":"sound:one","next_media_uri":"sound:two","target_uri":"channel:1.1","language":"en","state":"playing"},"application":"callsvc"}`, "PlaybackContinuing", true},
+	{"RecordingFailed", `{"type":"RecordingFailed","timestamp":"2026-11-26T23:57:08.000+0000","recording":{"name":"r1","format":"wav","state":"failed","target_uri":"channel:1.1","cause":"Cannot open file"},"application":"callsvc"}`, "RecordingFailed", true},
+	{"EndpointStateChange", `{"type":"EndpointStateChange","timestamp":"2026-11-26T23:57:09.000+0000","endpoint":{"technology":"PJSIP","resource":"2001","state":"online","channel_ids":["1.1"]},"application":"callsvc"}`, "EndpointStateChange", true},
+	// A repeated key fills the same value again, as encoding/json does: the
+	// fast path once replaced a pointer's value instead and lost "id".
+	{"RepeatedPointerKey", `{"type":"StasisStart","replace_channel":{"id":"a"},"replace_channel":{"name":"b"}}`, "StasisStart", true},
+	{"RepeatedKey", `{"type":"ChannelDtmfReceived","digit":"1","digit":"2","channel":{"id":"a"},"channel":{"state":"Up"}}`, "ChannelDtmfReceived", true},
+	{"TypeNotFirst", `{"application":"callsvc","nested":{"type":"Fake"},"type":"ApplicationReplaced"}`, "ApplicationReplaced", false},
+	{"KeyInOtherCase", `{"type":"ChannelDtmfReceived","Digit":"5"}`, "ChannelDtmfReceived", false},
+	{"ChannelVars", `{"type":"StasisEnd","channel":{"id":"1.1","channelvars":{"CALLSVC":"1"}}}`, "StasisEnd", false},
+	{"Null", `{"type":"StasisStart","args":null,"replace_channel":null}`, "StasisStart", false},
+	{"EscapedString", `{"type":"ChannelVarset","variable":"A\u00e9\n","value":"\"x\""}`, "ChannelVarset", true},
+	{"OtherOffset", `{"type":"StasisEnd","timestamp":"2026-11-27T07:57:01.345+0800"}`, "StasisEnd", true},
+	{"Unknown", `{"type":"Whatever","application":"callsvc"}`, "Whatever", false},
+	{"NotObject", `[1,2]`, "", false},
+	{"NoType", `{"a":1}`, "", false},
+	{"TypeNotString", `{"type":1}`, "", false},
+	{"EmptyType", `{"type":""}`, "", false},
+	{"BadTimestamp", `{"type":"StasisEnd","timestamp":"now"}`, "", false},
+	// Time.UnmarshalJSON gets the raw text, escapes and all, and refuses
+	// it; the fast path once unescaped it and accepted the frame.
+	{"EscapedTimestamp", `{"type":"StasisEnd","timestamp":"2026-11-26T23:57:01.345\u002b0000"}`, "", false},
+	{"February30", `{"type":"StasisEnd","timestamp":"2026-02-30T23:57:01.345+0000"}`, "", false},
+	{"WrongFieldType", `{"type":"ChannelDtmfReceived","digit":1}`, "", false},
+	{"IntOverflow", `{"type":"ChannelDtmfReceived","duration_ms":99999999999999999999}`, "", false},
+	{"Truncated", `{"type":"StasisStart","channel":{"id":`, "", false},
+	{"TrailingGarbage", `{"type":"StasisEnd"} x`, "", false},
+	{"Empty", ``, "", false},
 }
 
 func TestDecodeEvent(t *testing.T) {
@@ -116,8 +142,53 @@ func TestDecodeEvent(t *testing.T) {
 			if err != nil || ev.Base().Type != tc.typ || ev.Base().Node != "n" {
 				t.Fatalf("got %#v, %v; want %s", ev, err, tc.typ)
 			}
+			if k, ok := eventKinds[tc.typ]; ok && k.decodeFast([]byte(tc.in), k.new()) != tc.fast {
+				t.Errorf("fast path took it: %v, want %v", !tc.fast, tc.fast)
+			}
+			fastMatchesSlow(t, []byte(tc.in))
+			nodesStamped(t, ev, "n")
 		})
 	}
+}
+
+// TestEventKindsNames: each name in the table gives the Go type of that
+// name (a copied line would decode one event as another).
+func TestEventKindsNames(t *testing.T) {
+	for name, k := range eventKinds {
+		if k.typ.Name() != name {
+			t.Errorf("%q decodes into %s", name, k.typ)
+		}
+		if got := k.new(); reflect.TypeOf(got).Elem() != k.typ {
+			t.Errorf("%q: new gives %T", name, got)
+		}
+	}
+}
+
+// nodesStamped fails unless every Node field in ev, at any depth, is node:
+// the event's own and each resource's inside it. It walks the value by
+// itself rather than by the decoder's plan.
+func nodesStamped(t *testing.T, ev Event, node string) {
+	t.Helper()
+	var walk func(v reflect.Value, path string)
+	walk = func(v reflect.Value, path string) {
+		switch v.Kind() {
+		case reflect.Pointer:
+			if !v.IsNil() {
+				walk(v.Elem(), path)
+			}
+		case reflect.Struct:
+			for i := range v.NumField() {
+				f := v.Type().Field(i)
+				if f.Name == "Node" && f.Type.Kind() == reflect.String && v.Field(i).String() != node {
+					t.Errorf("%T: %s.Node = %q, want %q", ev, path, v.Field(i).String(), node)
+				}
+				if f.IsExported() {
+					walk(v.Field(i), path+"."+f.Name)
+				}
+			}
+		}
+	}
+	walk(reflect.ValueOf(ev), "")
 }
 
 func FuzzDecodeEvent(f *testing.F) {
@@ -224,19 +295,23 @@ func loadTracesOrNil(f *testing.F) []traceFile {
 	return loadTraces(f)
 }
 
-// fastMatchesSlow checks that whenever the hand-written fast path accepts
-// a frame, encoding/json accepts it too and decodes the same values.
+// fastMatchesSlow checks that whenever the fast path accepts a frame,
+// encoding/json accepts it too and decodes the same values.
 func fastMatchesSlow(t *testing.T, data []byte) {
 	t.Helper()
 	typ, err := peekType(data)
 	if err != nil {
 		return
 	}
-	fast := newEvent(typ)
-	if _, unknown := fast.(*UnknownEvent); unknown || !decodeFast(string(data), fast) {
+	k, ok := eventKinds[typ]
+	if !ok {
 		return
 	}
-	slow, err := decodeSlow(typ, data)
+	fast := k.new()
+	if !k.decodeFast(data, fast) {
+		return
+	}
+	slow, err := k.decodeSlow(typ, data)
 	if err != nil {
 		t.Fatalf("fast path accepted what encoding/json refuses (%v): %q", err, data)
 	}
@@ -255,12 +330,17 @@ func TestFastPathMatchesEncodingJSON(t *testing.T) {
 				continue
 			}
 			typ, _ := peekType(l.Event)
-			if ev := newEvent(typ); decodeFast(string(l.Event), ev) {
+			if k, ok := eventKinds[typ]; !ok {
+				t.Errorf("%s: %s is not modelled", tf.name, typ)
+			} else if k.decodeFast(l.Event, k.new()) {
 				fastCount++
-			} else if _, unknown := ev.(*UnknownEvent); !unknown {
+			} else {
 				t.Errorf("%s: %s takes the slow path", tf.name, typ)
 			}
 			fastMatchesSlow(t, l.Event)
+			if ev, err := DecodeEvent("node-a", l.Event); err == nil {
+				nodesStamped(t, ev, "node-a")
+			}
 		}
 	}
 	if fastCount < 200 {

@@ -14,6 +14,42 @@ type Event interface {
 	keys() []Key
 }
 
+// eventKinds names the event types this package models by their ARI
+// "type". A type's struct and json tags below are its only description:
+// the fast decoder and the node stamping are derived from them (plan.go).
+// A new event is its struct, its keys method and one line here.
+var eventKinds = kindsOf(map[string]Event{
+	"StasisStart":            new(StasisStart),
+	"StasisEnd":              new(StasisEnd),
+	"ApplicationReplaced":    new(ApplicationReplaced),
+	"ChannelCreated":         new(ChannelCreated),
+	"ChannelStateChange":     new(ChannelStateChange),
+	"ChannelDtmfReceived":    new(ChannelDtmfReceived),
+	"ChannelHangupRequest":   new(ChannelHangupRequest),
+	"ChannelDestroyed":       new(ChannelDestroyed),
+	"ChannelVarset":          new(ChannelVarset),
+	"ChannelDialplan":        new(ChannelDialplan),
+	"ChannelCallerId":        new(ChannelCallerId),
+	"ChannelConnectedLine":   new(ChannelConnectedLine),
+	"ChannelHold":            new(ChannelHold),
+	"ChannelUnhold":          new(ChannelUnhold),
+	"ChannelTalkingStarted":  new(ChannelTalkingStarted),
+	"ChannelTalkingFinished": new(ChannelTalkingFinished),
+	"Dial":                   new(Dial),
+	"ChannelEnteredBridge":   new(ChannelEnteredBridge),
+	"ChannelLeftBridge":      new(ChannelLeftBridge),
+	"BridgeCreated":          new(BridgeCreated),
+	"BridgeDestroyed":        new(BridgeDestroyed),
+	"PlaybackStarted":        new(PlaybackStarted),
+	"PlaybackContinuing":     new(PlaybackContinuing),
+	"PlaybackFinished":       new(PlaybackFinished),
+	"RecordingStarted":       new(RecordingStarted),
+	"RecordingFinished":      new(RecordingFinished),
+	"RecordingFailed":        new(RecordingFailed),
+	"EndpointStateChange":    new(EndpointStateChange),
+	"DeviceStateChanged":     new(DeviceStateChanged),
+})
+
 // EventBase holds the fields common to every event.
 type EventBase struct {
 	Node        string `json:"-"`
