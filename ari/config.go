@@ -121,19 +121,27 @@ func (c *Config) withDefaults() error {
 		c.Nodes = []NodeConfig{{URL: DefaultURL}}
 	}
 	for i := range c.Nodes {
-		n := &c.Nodes[i]
-		n.URL = strings.TrimRight(n.URL, "/")
-		u, err := url.Parse(n.URL)
-		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-			return fmt.Errorf("%w: node %d: bad ARI_URL %q", ErrConfig, i, n.URL)
+		if err := c.Nodes[i].withDefaults(i); err != nil {
+			return err
 		}
-		if n.WSURL == "" {
-			n.WSURL = deriveWSURL(u)
-		}
-		w, err := url.Parse(n.WSURL)
-		if err != nil || (w.Scheme != "ws" && w.Scheme != "wss") || w.Host == "" {
-			return fmt.Errorf("%w: node %d: bad ARI_WSURL %q", ErrConfig, i, n.WSURL)
-		}
+	}
+	return nil
+}
+
+// withDefaults derives the WebSocket URL when it is not given and checks
+// both; i numbers the node in errors.
+func (n *NodeConfig) withDefaults(i int) error {
+	n.URL = strings.TrimRight(n.URL, "/")
+	u, err := url.Parse(n.URL)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return fmt.Errorf("%w: node %d: bad ARI_URL %q", ErrConfig, i, n.URL)
+	}
+	if n.WSURL == "" {
+		n.WSURL = deriveWSURL(u)
+	}
+	w, err := url.Parse(n.WSURL)
+	if err != nil || (w.Scheme != "ws" && w.Scheme != "wss") || w.Host == "" {
+		return fmt.Errorf("%w: node %d: bad ARI_WSURL %q", ErrConfig, i, n.WSURL)
 	}
 	return nil
 }
