@@ -166,7 +166,7 @@ func validateEvent(at string, e *record.Event, now time.Time) error {
 	if !isULID(e.CallID) {
 		return invalid(at+".call_id", "must be a ULID")
 	}
-	if e.Type == "" || len(e.Type) > 64 || !saneRequestID(e.Type) {
+	if e.Type == "" || len(e.Type) > 64 || !saneRequestID(string(e.Type)) {
 		return invalid(at+".type", "must be 1 to 64 letters, digits or - _ . :")
 	}
 	if e.StaffID != "" && !isRef(e.StaffID) {

@@ -111,7 +111,7 @@ func (c *call) log(level, msg string, kv ...any) {
 
 // event appends one step to the call's timeline.
 func (c *call) event(typ, staffID string, data map[string]any) {
-	ev := record.Event{ID: ulid.Make().String(), CallID: c.rec.ID, At: c.now(), Type: typ, StaffID: staffID}
+	ev := record.Event{ID: ulid.Make().String(), CallID: c.rec.ID, At: c.now(), Type: record.EventType(typ), StaffID: staffID}
 	if len(data) > 0 {
 		b, err := json.Marshal(data)
 		if err == nil {

@@ -52,12 +52,12 @@ func (c simClock) After(d time.Duration) <-chan time.Time {
 type tapSink struct {
 	next    routing.Sink
 	mu      sync.Mutex
-	seen    map[string]int
+	seen    map[record.EventType]int
 	changed chan struct{}
 }
 
 func newTapSink(next routing.Sink) *tapSink {
-	return &tapSink{next: next, seen: map[string]int{}, changed: make(chan struct{})}
+	return &tapSink{next: next, seen: map[record.EventType]int{}, changed: make(chan struct{})}
 }
 
 func (s *tapSink) Call(c record.Call) { s.next.Call(c) }
@@ -72,7 +72,7 @@ func (s *tapSink) Event(e record.Event) {
 }
 
 // wait blocks until n events of type typ have been emitted.
-func (s *tapSink) wait(ctx context.Context, typ string, n int) error {
+func (s *tapSink) wait(ctx context.Context, typ record.EventType, n int) error {
 	for {
 		s.mu.Lock()
 		got, ch := s.seen[typ], s.changed
@@ -253,7 +253,7 @@ func (sc *scenario) hear(p interface {
 }
 
 // waitEvent waits until the engine has emitted a timeline event.
-func (sc *scenario) waitEvent(typ string) {
+func (sc *scenario) waitEvent(typ record.EventType) {
 	sc.t.Helper()
 	if err := sc.tap.wait(sc.ctx, typ, 1); err != nil {
 		sc.t.Fatal(err)
@@ -330,13 +330,13 @@ func inOrder(t *testing.T, what string, got []string, want ...string) {
 func types(evs []record.Event) []string {
 	out := make([]string, len(evs))
 	for i, e := range evs {
-		out[i] = e.Type
+		out[i] = string(e.Type)
 	}
 	return out
 }
 
 // eventData returns the data of the first event of type typ.
-func eventData(t *testing.T, evs []record.Event, typ string) map[string]any {
+func eventData(t *testing.T, evs []record.Event, typ record.EventType) map[string]any {
 	t.Helper()
 	for _, e := range evs {
 		if e.Type == typ {
@@ -353,7 +353,7 @@ func eventData(t *testing.T, evs []record.Event, typ string) map[string]any {
 	return nil
 }
 
-func hasType(evs []record.Event, typ string) bool {
+func hasType(evs []record.Event, typ record.EventType) bool {
 	return slices.ContainsFunc(evs, func(e record.Event) bool { return e.Type == typ })
 }
 
