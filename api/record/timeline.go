@@ -97,7 +97,7 @@ var timeline = []EventInfo{
 	{"The engine answered the call (S1).", AnsweredData{}},
 	{"The caller's number was found in the customer file (S13).", CustomerIdentifiedData{}},
 	{"The caller heard the greeting (S2, S3).", GreetedData{}},
-	{"The caller chose from the menu, or was given the desk after no valid choice.", MenuChoiceData{}},
+	{"The caller chose from the menu (or the desk was chosen after no valid choice).", MenuChoiceData{}},
 	{"No valid menu choice after three tries: the desk takes the call.", MenuFallbackData{}},
 	{"A name keyed on the keypad was looked up in the directory.", NameLookupData{}},
 	{"The routing decision for a matter: which rule, why, and to whom.", RoutedData{}},
@@ -128,7 +128,7 @@ var timeline = []EventInfo{
 	{"The person accepted the urgent call.", UrgentAcceptedData{}},
 	{"The person declined the urgent call.", UrgentDeclinedData{}},
 	{"The person did not answer the urgent request in time.", UrgentTimeoutData{}},
-	{"The person accepted but is held by another call.", UrgentUnavailableData{}},
+	{"The person accepted, but another call took them meanwhile.", UrgentUnavailableData{}},
 	{"A message is being recorded for the person.", MessageRecordingData{}},
 	{"The caller chose to record the message again.", MessageRerecordData{}},
 	{"The caller cancelled the message.", MessageCancelledData{}},
@@ -140,7 +140,7 @@ var timeline = []EventInfo{
 	{"The caller's channel vanished while the engine was disconnected from Asterisk.", ChannelLostData{}},
 	{"The engine shut down during the call.", ShutdownData{}},
 	{"The call ended.", EndedData{}},
-	{"How the call ended, as in the call's outcome.", OutcomeData{}},
+	{"The call's outcome, as on its summary.", OutcomeData{}},
 }
 
 var timelineByType = func() map[EventType]EventInfo {

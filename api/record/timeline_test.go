@@ -186,6 +186,7 @@ func TestPayloadsKeepTheStoredShape(t *testing.T) {
 		{"StaffLeftTransferred", record.StaffLeftData{TransferredTo: "s2"}, map[string]any{"transferred_to": "s2"}},
 		{"StaffLeftToAway", record.StaffLeftData{TransferredTo: "s2", Away: true}, map[string]any{"transferred_to": "s2", "away": true}},
 		{"NoteAdded", record.NoteAddedData{Text: "n"}, map[string]any{"text": "n"}},
+		{"NoteAddedToStoredCall", record.NoteAddedData{Text: "n", Live: ptr(false)}, map[string]any{"text": "n", "live": false}},
 		{"TransferRequested", record.TransferRequestedData{Mode: "blind", FromStaffID: "s1", ToStaffID: "s2"},
 			map[string]any{"mode": "blind", "from_staff_id": "s1", "to_staff_id": "s2"}},
 		{"TransferRequestedBySupervisor", record.TransferRequestedData{Mode: "attended", FromStaffID: "s1", ToStaffID: "s2", Department: "sales", By: "supervisor"},

@@ -157,6 +157,9 @@ type StaffLeftData struct {
 // NoteAddedData is the note.
 type NoteAddedData struct {
 	Text string `json:"text"`
+	// Live is false on a note the API added to a stored call (no engine
+	// had it live); the engine leaves it out.
+	Live *bool `json:"live,omitempty"`
 }
 
 // TransferRequestedData is the request as resolved.
