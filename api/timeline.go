@@ -21,12 +21,13 @@ var timelineSchemas = sync.OnceValues(func() (map[record.EventType]*openapi3.Sch
 	if err != nil {
 		return nil, err
 	}
-	return eventDataSchemas(doc)
+	return EventDataSchemas(doc)
 })
 
-// eventDataSchemas follows Event's discriminator to each type's schema
-// (allOf EventBase and its own type and data) and returns the data's.
-func eventDataSchemas(doc *openapi3.T) (map[record.EventType]*openapi3.Schema, error) {
+// EventDataSchemas follows the document's Event union to each type's schema
+// (allOf EventBase and its own type and data) and returns the data's, by
+// type (docs/timeline.md is generated from them).
+func EventDataSchemas(doc *openapi3.T) (map[record.EventType]*openapi3.Schema, error) {
 	union := doc.Components.Schemas["Event"]
 	if union == nil || union.Value == nil || union.Value.Discriminator == nil {
 		return nil, errors.New("openapi: Event is not a discriminated union")
