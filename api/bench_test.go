@@ -277,7 +277,7 @@ func BenchmarkWriteCallsAPI(b *testing.B) {
 			for k := range 5 {
 				events = append(events, record.Event{
 					ID: ulid.Make().String(), CallID: c.ID, At: at.Add(time.Duration(k) * time.Second),
-					Type: "step", Data: json.RawMessage(fmt.Sprintf(`{"k":%d}`, k)),
+					Type: record.EventAwayChoice, Data: json.RawMessage(fmt.Sprintf(`{"digit":"","attempt":%d}`, k+1)),
 				})
 			}
 		}

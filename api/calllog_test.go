@@ -252,8 +252,8 @@ func TestEventsAcrossCallsInOneBatch(t *testing.T) {
 	srv.Write(t, "/v1/calls", []record.Call{a, b})
 	var batch []record.Event
 	for i := range 5 {
-		batch = append(batch, event(a.ID, i, t0.Add(time.Duration(i)*time.Second), "step", map[string]int{"n": i}))
-		batch = append(batch, event(b.ID, 10+i, t0.Add(time.Minute+time.Duration(i)*time.Second), "step", nil))
+		batch = append(batch, event(a.ID, i, t0.Add(time.Duration(i)*time.Second), record.EventAwayChoice, record.AwayChoiceData{Attempt: i + 1}))
+		batch = append(batch, event(b.ID, 10+i, t0.Add(time.Minute+time.Duration(i)*time.Second), record.EventAwayChoice, nil))
 	}
 	srv.Write(t, "/v1/events", batch)
 	for _, id := range []string{a.ID, b.ID} {

@@ -51,7 +51,7 @@ func answeredCall(n int, at time.Time, rings int, staff ...string) record.Call {
 	return c
 }
 
-func event(callID string, n int, at time.Time, typ string, data any) record.Event {
+func event(callID string, n int, at time.Time, typ record.EventType, data any) record.Event {
 	e := record.Event{ID: idAt(at, 1000+n), CallID: callID, At: at, Type: typ}
 	if data != nil {
 		b, err := json.Marshal(data)

@@ -10,6 +10,9 @@ import (
 	"github.com/getkin/kin-openapi/openapi3"
 )
 
+// The timeline reference is generated from the registry and this document.
+//go:generate go run ./internal/timelinedoc -o ../docs/timeline.md
+
 // openAPIYAML is the API's contract, written by hand; it is checked and
 // turned into JSON once, when the handler is built.
 //

@@ -2,7 +2,6 @@ package api
 
 import (
 	"context"
-	"encoding/json"
 	"net/http"
 	"strings"
 	"time"
@@ -142,12 +141,13 @@ func (h *Handler) addNote(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, err)
 		return
 	}
-	body, err := json.Marshal(map[string]any{"text": text, "live": false})
+	note := record.NoteAddedData{Text: text, Live: new(false)}
+	body, err := record.EncodeEventData(note)
 	if err != nil {
 		writeError(w, r, err)
 		return
 	}
-	ev := record.Event{ID: ulid.Make().String(), CallID: id, At: h.cfg.Now().UTC(), Type: "note_added", StaffID: t.StaffID, Data: body}
+	ev := record.Event{ID: ulid.Make().String(), CallID: id, At: h.cfg.Now().UTC(), Type: note.EventType(), StaffID: t.StaffID, Data: body}
 	if _, err := h.cfg.Store.AppendEvents(r.Context(), []record.Event{ev}); err != nil {
 		writeError(w, r, err)
 		return

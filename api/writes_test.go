@@ -43,14 +43,14 @@ func TestDecodeCallsBatchRules(t *testing.T) {
 
 func TestDecodeEventsBatchRules(t *testing.T) {
 	ev := func(id, data string) string {
-		return fmt.Sprintf(`{"id":%q,"call_id":"01JDQ7Z1V3G0S8M0X9T2C4B5N6","at":"2026-11-26T09:00:00Z","type":"x"%s}`, id, data)
+		return fmt.Sprintf(`{"id":%q,"call_id":"01JDQ7Z1V3G0S8M0X9T2C4B5N6","at":"2026-11-26T09:00:00Z","type":"note_added"%s}`, id, data)
 	}
-	got, err := decodeEvents([]byte("["+ev("01JDQ7Z1V3G0S8M0X9T2C4B5N8", `,"data":{"a":1}`)+","+
+	got, err := decodeEvents([]byte("["+ev("01JDQ7Z1V3G0S8M0X9T2C4B5N8", `,"data":{"text":"a"}`)+","+
 		ev("01JDQ7Z1V3G0S8M0X9T2C4B5N8", "")+","+ev("01JDQ7Z1V3G0S8M0X9T2C4B5N9", `,"data":null`)+"]"), "", fuzzNow)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(got) != 2 || string(got[0].Data) != `{"a":1}` || got[1].Data != nil {
+	if len(got) != 2 || string(got[0].Data) != `{"text":"a"}` || got[1].Data != nil {
 		t.Errorf("events %+v: want the repeat dropped and null data as none", got)
 	}
 	big := make([]string, maxBatchEvents+1)

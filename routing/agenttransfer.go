@@ -143,25 +143,22 @@ func (c *call) onRequest(cmd *transferCmd, cur *record.Staff, bridge *string, si
 		// A blind transfer to someone away: the caller is handed to the
 		// away wording and options, as if they had asked for the person.
 		c.addNote(cur.ID, req.Note)
-		c.event("transfer_requested", cur.ID, map[string]any{"mode": req.Mode, "from_staff_id": cur.ID,
-			"to_staff_id": d.Requested.ID, "away": err.Error()})
+		c.event(cur.ID, record.TransferRequestedData{Mode: req.Mode, FromStaffID: cur.ID,
+			ToStaffID: d.Requested.ID, Away: err.Error()})
 		cmd.answer(record.TransferResult{CallID: c.rec.ID, Mode: req.Mode, Status: "away", TargetStaffID: d.Requested.ID}, nil)
 		return &handoff{d: d, from: cur.ID, away: true}, nil
 	}
 	if err != nil {
-		c.event("transfer_refused", req.By, map[string]any{"mode": req.Mode, "error": err.Error()})
+		c.event(req.By, record.TransferRefusedData{Mode: req.Mode, Error: err.Error()})
 		cmd.answer(record.TransferResult{}, err)
 		return nil, nil
 	}
 	c.addNote(cur.ID, req.Note)
-	data := map[string]any{"mode": req.Mode, "from_staff_id": cur.ID, "to_staff_id": d.Staff.ID}
-	if req.ToDepartment != "" {
-		data["department"] = req.ToDepartment
-	}
+	data := record.TransferRequestedData{Mode: req.Mode, FromStaffID: cur.ID, ToStaffID: d.Staff.ID, Department: req.ToDepartment}
 	if req.By == "" {
-		data["by"] = "supervisor"
+		data.By = "supervisor"
 	}
-	c.event("transfer_requested", cur.ID, data)
+	c.event(cur.ID, data)
 	res := record.TransferResult{CallID: c.rec.ID, Mode: req.Mode, Status: "ringing", TargetStaffID: d.Staff.ID}
 	if req.Mode == record.TransferBlind {
 		cmd.answer(res, nil)
@@ -237,9 +234,9 @@ func (c *call) consultWith(cmd *transferCmd, res record.TransferResult, t record
 	}
 	c.attempts++
 	cc := c.context()
-	c.event("consult_started", t.ID, map[string]any{"from_staff_id": first.ID, "to_staff_id": t.ID})
-	c.event("ringing_staff", t.ID, map[string]any{"endpoint": t.Endpoint, "attempt": c.attempts, "summary": cc.Summary(),
-		"from_staff_id": first.ID, "mode": record.TransferAttended})
+	c.event(t.ID, record.ConsultStartedData{FromStaffID: first.ID, ToStaffID: t.ID})
+	c.event(t.ID, record.RingingStaffData{Endpoint: t.Endpoint, Attempt: c.attempts, Summary: cc.Summary(),
+		FromStaffID: first.ID, Mode: record.TransferAttended})
 	c.pop(t.ID, "offered", cc)
 	var err error
 	if c.consult, err = c.ringPerson(t, cc); err != nil {
@@ -288,7 +285,7 @@ func (c *call) consultWith(cmd *transferCmd, res record.TransferResult, t record
 			case state == ringing && ev.Kind == EvDialResult && dialFailed(ev.DialStatus):
 				return c.consultFailed(ev.DialStatus, first, t, cur, bridge)
 			case state == ringing && c.consult.up:
-				c.event("staff_answered", t.ID, map[string]any{"mode": record.TransferAttended})
+				c.event(t.ID, record.StaffAnsweredData{Mode: record.TransferAttended})
 				whisperID = ulid.Make().String()
 				if err := c.e.cfg.Control.Play(c.ctx, c.consult.leg, whisperID, c.whisperMedia(cc)...); err != nil {
 					return c.consultFailed(FailWhisperHangup, first, t, cur, bridge)
@@ -297,7 +294,7 @@ func (c *call) consultWith(cmd *transferCmd, res record.TransferResult, t record
 			case state == whispering && c.consult.ended:
 				return c.consultFailed(FailWhisperHangup, first, t, cur, bridge)
 			case state == whispering && ev.Kind == EvPlaybackFinished && ev.PlaybackID == whisperID:
-				c.event("whisper_played", t.ID, map[string]any{"mode": record.TransferAttended})
+				c.event(t.ID, record.WhisperPlayedData{Mode: record.TransferAttended})
 				if c.agent == nil || c.agent.ended {
 					return nil, complete("")
 				}
@@ -308,7 +305,7 @@ func (c *call) consultWith(cmd *transferCmd, res record.TransferResult, t record
 				if err := c.e.cfg.Control.AddToBridge(c.ctx, c.leg.Node, consultBridge, c.agent.leg, c.consult.leg); err != nil {
 					return c.consultFailed(FailBeforeBridge, first, t, cur, bridge)
 				}
-				c.event("consult_connected", t.ID, map[string]any{"from_staff_id": first.ID, "bridge": consultBridge})
+				c.event(t.ID, record.ConsultConnectedData{FromStaffID: first.ID, Bridge: consultBridge})
 				state = talking
 			case state == talking && c.consult.ended:
 				return nil, c.endConsult("target_left", first, t, cur, bridge)
@@ -322,7 +319,7 @@ func (c *call) consultWith(cmd *transferCmd, res record.TransferResult, t record
 			}
 			if state == ringing {
 				// Not answered yet: carry on as a blind transfer to them.
-				c.event("consult_abandoned", first.ID, map[string]any{"to_staff_id": t.ID})
+				c.event(first.ID, record.ConsultAbandonedData{ToStaffID: t.ID})
 				c.hangupConsult()
 				c.pop(t.ID, "missed", c.context())
 				kept = true // still reserved: the blind transfer rings them
@@ -372,7 +369,7 @@ func (c *call) consultWith(cmd *transferCmd, res record.TransferResult, t record
 // consultFailed records why the target did not take the call and returns
 // the caller to the agent.
 func (c *call) consultFailed(why string, first, t record.Staff, cur *record.Staff, bridge *string) (*handoff, error) {
-	c.event("staff_no_answer", t.ID, map[string]any{"reason": why, "attempt": c.attempts, "mode": record.TransferAttended})
+	c.event(t.ID, record.StaffNoAnswerData{Reason: why, Attempt: c.attempts, Mode: record.TransferAttended})
 	if c.agent == nil || c.agent.ended {
 		// Nobody to return to: the agent left meanwhile. The caller is
 		// taken back for S8 ("anything else?").
@@ -392,7 +389,7 @@ func (c *call) endConsult(why string, first, t record.Staff, cur *record.Staff, 
 		return c.controlErr("stop music on hold", err)
 	}
 	if c.agent == nil || c.agent.ended {
-		c.event("transfer_cancelled", first.ID, map[string]any{"reason": why, "to_staff_id": t.ID})
+		c.event(first.ID, record.TransferCancelledData{Reason: why, ToStaffID: t.ID})
 		return nil
 	}
 	id := ulid.Make().String()
@@ -404,7 +401,7 @@ func (c *call) endConsult(why string, first, t record.Staff, cur *record.Staff, 
 		return c.controlErr("bridge", err)
 	}
 	*cur = first
-	c.event("transfer_cancelled", first.ID, map[string]any{"reason": why, "to_staff_id": t.ID, "bridge": id})
+	c.event(first.ID, record.TransferCancelledData{Reason: why, ToStaffID: t.ID, Bridge: id})
 	return nil
 }
 
@@ -433,13 +430,8 @@ func (c *call) completeConsult(t, first record.Staff, cur *record.Staff, bridge 
 	c.rec.Transferred = true
 	c.addStaff(t.ID)
 	c.chain = append(c.chain, t.ID)
-	data := map[string]any{"from_staff_id": first.ID, "to_staff_id": t.ID, "chain": append([]string(nil), c.chain...), "bridge": id}
-	if why != "" {
-		data["reason"] = why
-	}
-	c.event("transfer_completed", t.ID, data)
-	c.event("connected", t.ID, map[string]any{"staff_id": t.ID, "extension": t.Extension, "bridge": id,
-		"chain": append([]string(nil), c.chain...)})
+	c.event(t.ID, record.TransferCompletedData{FromStaffID: first.ID, ToStaffID: t.ID, Chain: append([]string(nil), c.chain...), Bridge: id, Reason: why})
+	c.event(t.ID, record.ConnectedData{StaffID: t.ID, Extension: t.Extension, Bridge: id, Chain: append([]string(nil), c.chain...)})
 	c.save()
 	c.pop(t.ID, "connected", c.context())
 	return nil
@@ -501,5 +493,5 @@ func (c *call) addNote(by, note string) {
 	c.notesMu.Lock()
 	c.notes = append(c.notes, note)
 	c.notesMu.Unlock()
-	c.event("note_added", by, map[string]any{"text": note})
+	c.event(by, record.NoteAddedData{Text: note})
 }

@@ -157,15 +157,12 @@ func (c *call) awayOptions() []string {
 func (c *call) away(s record.Staff) error {
 	st := c.effective(s)
 	media, placeSaid, backSaid := c.awayMedia(st)
-	data := map[string]any{"staff_id": s.ID, "status": st.Status, "reason": st.Reason,
-		"place_said": placeSaid, "back_said": backSaid}
-	if st.Where != "" {
-		data["where"] = st.Where
-	}
+	data := record.AwayData{StaffID: s.ID, Status: st.Status, Reason: st.Reason,
+		PlaceSaid: placeSaid, BackSaid: backSaid, Where: st.Where}
 	if st.BackAt != nil {
-		data["back_at"] = st.BackAt.UTC().Format(time.RFC3339)
+		data.BackAt = st.BackAt.UTC().Format(time.RFC3339)
 	}
-	c.event("away", s.ID, data)
+	c.event(s.ID, data)
 	media = append(media, c.awayOptions()...)
 	for tries := 0; tries < 3; {
 		d, err := c.play(true, media...)
@@ -178,21 +175,21 @@ func (c *call) away(s record.Staff) error {
 				return err
 			}
 		}
-		c.event("away_choice", s.ID, map[string]any{"digit": d, "attempt": tries + 1})
+		c.event(s.ID, record.AwayChoiceData{Digit: d, Attempt: tries + 1})
 		switch {
 		case d == awayMessage && c.e.cfg.Away.Messages != nil:
 			return c.takeMessage(s)
 		case d == awayColleague:
 			next := c.e.nextPerson(c, s.Department, map[string]bool{s.ID: true})
 			if next == nil {
-				c.event("away_no_colleague", s.ID, map[string]any{"department": s.Department})
+				c.event(s.ID, record.AwayNoColleagueData{Department: s.Department})
 				media = append([]string{c.media(prompt.KeyNoColleagueFree)}, c.awayOptions()...)
 				continue
 			}
 			dd := Decision{Kind: TargetPerson, Department: s.Department, Staff: next, Requested: &s,
 				Rule: "away:colleague", Reason: "the person asked for is away; the caller chose a free colleague"}
-			c.event("routed", next.ID, map[string]any{"rule": dd.Rule, "reason": dd.Reason, "target": string(dd.Kind),
-				"department": dd.Department, "staff_id": next.ID, "requested_staff_id": s.ID})
+			c.event(next.ID, record.RoutedData{Rule: dd.Rule, Reason: dd.Reason, Target: string(dd.Kind),
+				Department: dd.Department, StaffID: next.ID, RequestedStaffID: s.ID})
 			return c.connect(dd)
 		case d == awayUrgent:
 			done, err := c.urgent(s, st)
@@ -226,8 +223,8 @@ func (c *call) requestCallback(s record.Staff, st record.EffectiveStatus, why st
 		at = st.BackAt.Add(c.e.cfg.Away.CallbackAfter)
 	}
 	at = at.Truncate(time.Minute)
-	c.event("callback_requested", s.ID, map[string]any{"staff_id": s.ID, "promised_at": at.UTC().Format(time.RFC3339),
-		"callback_number": c.rec.CallerNumber, "why": why})
+	c.event(s.ID, record.CallbackRequestedData{StaffID: s.ID, PromisedAt: at.UTC().Format(time.RFC3339),
+		CallbackNumber: c.rec.CallerNumber, Why: why})
 	c.rec.Outcome = record.OutcomeCallbackRequested
 	c.note("callback promised by " + s.ID + " around " + at.UTC().Format(time.RFC3339))
 	c.save()

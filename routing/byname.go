@@ -125,7 +125,7 @@ func (c *call) name() (string, []record.Staff, error) {
 			staff, listed = c.staff(), true
 		}
 		matches := MatchName(staff, keyed)
-		c.event("name_lookup", "", map[string]any{"keyed": keyed, "matches": len(matches), "attempt": try})
+		c.event("", record.NameLookupData{Keyed: keyed, Matches: len(matches), Attempt: try})
 		switch {
 		case len(matches) == 1:
 			_, err := c.play(false, c.media(prompt.KeyNameFound), prompt.Digits(matches[0].Extension))

@@ -2,7 +2,6 @@ package routing
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -109,15 +108,10 @@ func (c *call) log(level, msg string, kv ...any) {
 	c.e.cfg.Log(level, msg, f)
 }
 
-// event appends one step to the call's timeline.
-func (c *call) event(typ, staffID string, data map[string]any) {
-	ev := record.Event{ID: ulid.Make().String(), CallID: c.rec.ID, At: c.now(), Type: typ, StaffID: staffID}
-	if len(data) > 0 {
-		b, err := json.Marshal(data)
-		if err == nil {
-			ev.Data = b
-		}
-	}
+// event appends one step to the call's timeline; the payload names the step.
+func (c *call) event(staffID string, d record.EventData) {
+	ev := record.Event{ID: ulid.Make().String(), CallID: c.rec.ID, At: c.now(), Type: d.EventType(), StaffID: staffID}
+	ev.Data, _ = record.EncodeEventData(d) // plain structs: cannot fail
 	c.e.cfg.Sink.Event(ev)
 }
 
@@ -385,6 +379,6 @@ func (c *call) tookLookup(r lookupResult) {
 	if c.rec.CallerName == "" {
 		c.rec.CallerName = cust.Name
 	}
-	c.event("customer_identified", "", map[string]any{"customer_id": cust.ID, "vip": cust.VIP})
+	c.event("", record.CustomerIdentifiedData{CustomerID: cust.ID, VIP: cust.VIP})
 	c.save()
 }

@@ -63,7 +63,7 @@ func (e *Engine) AddNote(ctx context.Context, callID, staffID, text string) erro
 	c.notesMu.Lock()
 	c.notes = append(c.notes, text)
 	c.notesMu.Unlock()
-	c.event("note_added", staffID, map[string]any{"text": text})
+	c.event(staffID, record.NoteAddedData{Text: text})
 	return nil
 }
 

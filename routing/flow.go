@@ -16,7 +16,7 @@ func (c *call) run() {
 	defer func() {
 		if p := recover(); p != nil {
 			c.log("error", "call handling panicked", "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
-			c.event("error", "", map[string]any{"error": "internal error"})
+			c.event("", record.ErrorData{Error: "internal error"})
 			c.rec.Outcome = record.OutcomeFailed
 			c.politeEnd(prompt.KeySorryError)
 		}
@@ -28,7 +28,7 @@ func (c *call) run() {
 		endedBy = "caller"
 	case err != nil && c.lost.Load():
 		// The channel vanished while the event socket was down.
-		c.event("channel_lost", "", nil)
+		c.event("", record.ChannelLostData{})
 		if c.rec.Outcome == record.OutcomeInProgress {
 			c.rec.Outcome = record.OutcomeFailed
 		}
@@ -36,21 +36,21 @@ func (c *call) run() {
 	case err != nil && c.ctx.Err() != nil:
 		// The engine is closing: apologise, say goodbye, hang up; the
 		// record says the matter was not finished.
-		c.event("shutdown", "", nil)
+		c.event("", record.ShutdownData{})
 		if c.rec.Outcome == record.OutcomeInProgress {
 			c.rec.Outcome = record.OutcomeFailed
 		}
 		c.politeEnd(prompt.KeySorryError)
 	case err != nil:
 		c.log("error", "call failed", "error", err.Error())
-		c.event("error", "", map[string]any{"error": err.Error()})
+		c.event("", record.ErrorData{Error: err.Error()})
 		c.rec.Outcome = record.OutcomeFailed
 		c.politeEnd(prompt.KeySorryError)
 	}
 }
 
 func (c *call) flow() error {
-	c.event("arrived", "", map[string]any{"caller_number": c.arr.CallerNumber, "dialed": c.arr.Dialed})
+	c.event("", record.ArrivedData{CallerNumber: c.arr.CallerNumber, Dialed: c.arr.Dialed})
 	c.save()
 	c.startLookup()
 	if err := c.answer(); err != nil {
@@ -101,7 +101,7 @@ func (c *call) answer() error {
 		if err := c.e.cfg.Control.Ring(c.ctx, c.leg); err != nil {
 			return c.controlErr("ring", err)
 		}
-		c.event("ringing", "", nil)
+		c.event("", record.RingingData{})
 		deadline := c.now().Add(d)
 		for {
 			left := deadline.Sub(c.now())
@@ -128,7 +128,7 @@ func (c *call) answer() error {
 	c.rec.AnsweredAt = &at
 	c.rec.AnswerMS = int(elapsed / time.Millisecond)
 	c.rec.RingsToAnswer = c.e.cfg.Answer.Cadence.RingsAt(elapsed)
-	c.event("answered", "", map[string]any{"rings_to_answer": c.rec.RingsToAnswer, "answer_ms": c.rec.AnswerMS})
+	c.event("", record.AnsweredData{RingsToAnswer: c.rec.RingsToAnswer, AnswerMS: c.rec.AnswerMS})
 	c.save()
 	return nil
 }
@@ -140,13 +140,6 @@ func (c *call) greet() error {
 	if _, err := c.play(false, g.Media...); err != nil {
 		return err
 	}
-	data := map[string]any{"form": string(g.Form), "named": g.Named}
-	if g.Holiday != "" {
-		data["holiday"] = g.Holiday
-	}
-	if g.Text != "" {
-		data["text"] = g.Text
-	}
-	c.event("greeted", "", data)
+	c.event("", record.GreetedData{Form: string(g.Form), Named: g.Named, Holiday: g.Holiday, Text: g.Text})
 	return nil
 }

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"callsvc/api/apitest"
 	"callsvc/api/postgres"
 	"callsvc/api/postgres/pgtest"
 	"callsvc/api/record"
@@ -48,31 +49,50 @@ func (c simClock) After(d time.Duration) <-chan time.Time {
 }
 
 // tapSink passes records to the writer and lets a test wait for a
-// timeline event to be emitted (instead of sleeping).
+// timeline event to be emitted (instead of sleeping). It checks every
+// event against the OpenAPI document, as the API would serve it.
 type tapSink struct {
 	next    routing.Sink
 	mu      sync.Mutex
-	seen    map[string]int
+	seen    map[record.EventType]int
 	changed chan struct{}
+	invalid []error // events the document does not describe
 }
 
 func newTapSink(next routing.Sink) *tapSink {
-	return &tapSink{next: next, seen: map[string]int{}, changed: make(chan struct{})}
+	return &tapSink{next: next, seen: map[record.EventType]int{}, changed: make(chan struct{})}
 }
 
 func (s *tapSink) Call(c record.Call) { s.next.Call(c) }
 
 func (s *tapSink) Event(e record.Event) {
+	bad := apitest.CheckEvent(e)
 	s.next.Event(e)
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if bad != nil {
+		s.invalid = append(s.invalid, bad)
+	}
 	s.seen[e.Type]++
 	close(s.changed)
 	s.changed = make(chan struct{})
 }
 
+// checkDocumented fails the test for each event the engine wrote that the
+// OpenAPI document does not describe.
+func (s *tapSink) checkDocumented(t *testing.T) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, err := range s.invalid {
+		t.Errorf("the engine wrote an event the API document does not describe: %v", err)
+	}
+}
+
 // wait blocks until n events of type typ have been emitted.
-func (s *tapSink) wait(ctx context.Context, typ string, n int) error {
+func (s *tapSink) wait(ctx context.Context, typ record.EventType, n int) error {
+	if _, ok := record.LookupEvent(typ); !ok {
+		return fmt.Errorf("wait for %s events: not a timeline event type", typ)
+	}
 	for {
 		s.mu.Lock()
 		got, ch := s.seen[typ], s.changed
@@ -174,6 +194,7 @@ func newScenario(t *testing.T, o scenarioOptions) *scenario {
 	}
 	startWriter(t, sc.writer)
 	sc.tap = newTapSink(sc.writer)
+	t.Cleanup(func() { sc.tap.checkDocumented(t) }) // after the engine has stopped
 
 	policy, err := routing.NewAnswerPolicy(o.cadence, o.answerRing)
 	if err != nil {
@@ -253,7 +274,7 @@ func (sc *scenario) hear(p interface {
 }
 
 // waitEvent waits until the engine has emitted a timeline event.
-func (sc *scenario) waitEvent(typ string) {
+func (sc *scenario) waitEvent(typ record.EventType) {
 	sc.t.Helper()
 	if err := sc.tap.wait(sc.ctx, typ, 1); err != nil {
 		sc.t.Fatal(err)
@@ -330,14 +351,17 @@ func inOrder(t *testing.T, what string, got []string, want ...string) {
 func types(evs []record.Event) []string {
 	out := make([]string, len(evs))
 	for i, e := range evs {
-		out[i] = e.Type
+		out[i] = string(e.Type)
 	}
 	return out
 }
 
 // eventData returns the data of the first event of type typ.
-func eventData(t *testing.T, evs []record.Event, typ string) map[string]any {
+func eventData(t *testing.T, evs []record.Event, typ record.EventType) map[string]any {
 	t.Helper()
+	if _, ok := record.LookupEvent(typ); !ok {
+		t.Fatalf("eventData: %q is not a timeline event type", typ)
+	}
 	for _, e := range evs {
 		if e.Type == typ {
 			var m map[string]any
@@ -353,7 +377,7 @@ func eventData(t *testing.T, evs []record.Event, typ string) map[string]any {
 	return nil
 }
 
-func hasType(evs []record.Event, typ string) bool {
+func hasType(evs []record.Event, typ record.EventType) bool {
 	return slices.ContainsFunc(evs, func(e record.Event) bool { return e.Type == typ })
 }
 

@@ -95,28 +95,17 @@ func (c *call) menu() (choice, error) {
 	}
 	ch := choice{intent: record.IntentDesk, fallback: true}
 	c.choose(ch, "", "", 3)
-	c.event("menu_fallback", "", map[string]any{"inputs": bad})
+	c.event("", record.MenuFallbackData{Inputs: bad})
 	return ch, nil
 }
 
 func (c *call) choose(ch choice, by, digit string, attempt int) {
-	data := map[string]any{"intent": ch.intent, "attempt": attempt + 1}
-	if digit != "" {
-		data["digit"] = digit
-	}
-	if by != "" {
-		data["by"] = by
-	}
-	if ch.ext != "" {
-		data["extension"] = ch.ext
-	}
+	data := record.MenuChoiceData{Intent: ch.intent, Attempt: attempt + 1, Digit: digit, By: by,
+		Extension: ch.ext, Fallback: ch.fallback}
 	if ch.byName {
-		data["keyed"] = ch.nameKeys
+		data.Keyed = new(ch.nameKeys) // even none keyed
 	}
-	if ch.fallback {
-		data["fallback"] = true
-	}
-	c.event("menu_choice", "", data)
+	c.event("", data)
 	c.path = append(c.path, ch.intent)
 	if c.rec.Intent == "" {
 		c.rec.Intent = ch.intent

@@ -53,10 +53,10 @@ func (c *call) takeMessage(s record.Staff) error {
 		}
 		switch {
 		case choice == msgAgain && take < maxRetakes:
-			c.event("message_rerecord", s.ID, map[string]any{"recording": name, "take": take})
+			c.event(s.ID, record.MessageRerecordData{Recording: name, Take: take})
 			continue
 		case choice == msgCancel:
-			c.event("message_cancelled", s.ID, map[string]any{"recording": name, "take": take})
+			c.event(s.ID, record.MessageCancelledData{Recording: name, Take: take})
 			_, err := c.play(false, c.media(prompt.KeyMessageCancelled))
 			return err
 		}
@@ -89,7 +89,7 @@ func (c *call) recordMessage(s record.Staff, take int) (string, time.Duration, e
 		return "", 0, c.controlErr("record message", err)
 	}
 	started := c.now()
-	c.event("message_recording", s.ID, map[string]any{"recording": name, "take": take})
+	c.event(s.ID, record.MessageRecordingData{Recording: name, Take: take})
 	for {
 		ev, err := c.next(a.MessageMax + time.Minute)
 		if errors.Is(err, errHangup) {
@@ -109,7 +109,7 @@ func (c *call) recordMessage(s record.Staff, take int) (string, time.Duration, e
 			}
 			return name, d, nil
 		case ev.Kind == EvRecordingFailed && ev.RecordingName == name:
-			c.event("recording_failed", s.ID, map[string]any{"recording": name, "cause": ev.Cause})
+			c.event(s.ID, record.RecordingFailedData{Recording: name, Cause: ev.Cause})
 			return "", 0, nil
 		}
 	}
@@ -200,8 +200,8 @@ func (c *call) leaveMessage(s record.Staff, name string, dur time.Duration, part
 	m := record.Message{ID: ulid.Make().String(), CallID: c.rec.ID, ForStaffID: s.ID,
 		CallerNumber: c.rec.CallerNumber, CallerName: c.rec.CallerName, CallbackNumber: number,
 		RecordingName: name, DurationMS: int(dur / time.Millisecond), Partial: partial, CreatedAt: c.now()}
-	c.event("message_taken", s.ID, map[string]any{"message_id": m.ID, "for_staff_id": s.ID, "recording": name,
-		"duration_ms": m.DurationMS, "partial": partial, "callback_number": number, "ended": ended})
+	c.event(s.ID, record.MessageTakenData{MessageID: m.ID, ForStaffID: s.ID, Recording: name,
+		DurationMS: m.DurationMS, Partial: partial, CallbackNumber: number, Ended: ended})
 	c.rec.MessageTaken = true
 	c.rec.Outcome = record.OutcomeMessageTaken
 	c.note("message " + m.ID + " for " + s.ID)

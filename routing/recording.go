@@ -29,13 +29,13 @@ func (c *call) takeRecording(intent string) error {
 	if err != nil {
 		return c.controlErr("record", err)
 	}
-	c.event("recording_started", "", map[string]any{"recording": name, "intent": intent})
+	c.event("", record.RecordingStartedData{Recording: name, Intent: intent})
 	for {
 		ev, err := c.next(c.e.cfg.MaxRecording + time.Minute)
 		if errors.Is(err, errHangup) {
 			// The caller said it all and hung up: Asterisk keeps what was
 			// recorded; the record says so.
-			c.event("recording_kept", "", map[string]any{"recording": name, "intent": intent, "ended": "caller_hung_up"})
+			c.event("", record.RecordingKeptData{Recording: name, Intent: intent, Ended: "caller_hung_up"})
 			c.keepNote(intent, name)
 			return err
 		}
@@ -44,13 +44,12 @@ func (c *call) takeRecording(intent string) error {
 		}
 		switch {
 		case ev.Kind == EvRecordingFinished && ev.RecordingName == name:
-			c.event("recording_kept", "", map[string]any{"recording": name, "intent": intent,
-				"duration_s": int(ev.Duration / time.Second)})
+			c.event("", record.RecordingKeptData{Recording: name, Intent: intent, DurationS: new(int(ev.Duration / time.Second))})
 			c.keepNote(intent, name)
 			_, err := c.play(false, c.media(thanks))
 			return err
 		case ev.Kind == EvRecordingFailed && ev.RecordingName == name:
-			c.event("recording_failed", "", map[string]any{"recording": name, "cause": ev.Cause})
+			c.event("", record.RecordingFailedData{Recording: name, Cause: ev.Cause})
 			return c.nobodyFree(Decision{Rule: "recording_failed"}, prompt.KeySorryPleaseWait)
 		}
 	}

@@ -19,22 +19,17 @@ func (c *call) handle(ch choice) error {
 	}
 	d := c.e.decide(c, RouteRequest{Now: now, Intent: intent, Fallback: ch.fallback, Extension: ch.ext,
 		ByName: ch.byName, NameKeys: ch.nameKeys, Customer: c.cust, Language: string(c.lang)}, staff)
-	data := map[string]any{"rule": d.Rule, "reason": d.Reason, "target": string(d.Kind)}
-	if d.Department != "" {
-		data["department"] = d.Department
-	}
-	staffID := ""
+	data := record.RoutedData{Rule: d.Rule, Reason: d.Reason, Target: string(d.Kind), Department: d.Department}
 	if d.Staff != nil {
-		staffID = d.Staff.ID
-		data["staff_id"] = d.Staff.ID
+		data.StaffID = d.Staff.ID
 	}
 	if d.Requested != nil {
-		data["requested_staff_id"] = d.Requested.ID
+		data.RequestedStaffID = d.Requested.ID
 	}
-	c.event("routed", staffID, data)
+	c.event(data.StaffID, data)
 	if d.NotifySupervisor {
 		text := fmt.Sprintf("caller %s asked for the general manager; the desk is handling it", c.rec.CallerNumber)
-		c.event("supervisor_notice", "", map[string]any{"kind": "general_manager_request", "text": text})
+		c.event("", record.SupervisorNoticeData{Kind: "general_manager_request", Text: text})
 		if n := c.e.cfg.Notifier; n != nil {
 			n.NotifySupervisor(c.ctx, c.rec.ID, "general_manager_request", text)
 		}
@@ -149,7 +144,7 @@ func (c *call) nobodyFree(d Decision, first prompt.Key) error {
 			return nil
 		}
 	}
-	c.event("callback_promised", "", map[string]any{"rule": d.Rule})
+	c.event("", record.CallbackPromisedData{Rule: d.Rule})
 	c.rec.Outcome = record.OutcomeCallbackRequested
 	c.save()
 	media := []string{c.media(prompt.KeyCallbackPromise)}

@@ -46,7 +46,7 @@ func legContext(t *testing.T, sc *scenario, leg pbxtest.Leg) record.CallContext 
 	return cc
 }
 
-func lastEventData(t *testing.T, evs []record.Event, typ string) map[string]any {
+func lastEventData(t *testing.T, evs []record.Event, typ record.EventType) map[string]any {
 	t.Helper()
 	for i := len(evs) - 1; i >= 0; i-- {
 		if evs[i].Type == typ {

@@ -281,7 +281,7 @@ func TestBlindTransferToSomeoneAway(t *testing.T) {
 	if c.Outcome != record.OutcomeCallbackRequested || c.OwnerStaffID != deskPerson.ID {
 		t.Fatalf("outcome %q owner %q", c.Outcome, c.OwnerStaffID)
 	}
-	if hasType(evs, "transfer_refused") {
+	if hasType(evs, record.EventTransferRefused) {
 		t.Fatalf("timeline %v", types(evs))
 	}
 }

@@ -47,7 +47,7 @@ func checkByName(t *testing.T, evs []record.Event, keyed string, lookups ...stri
 	}
 	var got []string
 	for _, e := range evs {
-		if e.Type != "name_lookup" {
+		if e.Type != record.EventNameLookup {
 			continue
 		}
 		var d map[string]any

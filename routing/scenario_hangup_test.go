@@ -174,7 +174,7 @@ func TestHangupMissedDuringSocketLossIsResynced(t *testing.T) {
 	}
 	caller.Hangup(sc.ctx) // Asterisk cannot tell us: the socket is down
 	c, evs := sc.done()
-	if !hasType(evs, "channel_lost") || c.EndedAt == nil || c.Outcome != record.OutcomeFailed {
+	if !hasType(evs, record.EventChannelLost) || c.EndedAt == nil || c.Outcome != record.OutcomeFailed {
 		t.Fatalf("outcome %q ended %v timeline %v", c.Outcome, c.EndedAt, types(evs))
 	}
 }

@@ -123,7 +123,7 @@ func TestMessageCancelled(t *testing.T) {
 	if n := len(sc.messagesFor(s.ID)); n != 0 {
 		t.Fatalf("%d messages stored after cancel", n)
 	}
-	if c.MessageTaken || c.Outcome == record.OutcomeMessageTaken || !hasType(evs, "message_cancelled") {
+	if c.MessageTaken || c.Outcome == record.OutcomeMessageTaken || !hasType(evs, record.EventMessageCancelled) {
 		t.Fatalf("outcome %q message_taken %v timeline %v", c.Outcome, c.MessageTaken, types(evs))
 	}
 }

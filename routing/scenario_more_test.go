@@ -215,7 +215,7 @@ func TestS20MenuRepromptsThenDesk(t *testing.T) {
 	if got := eventData(t, evs, "routed")["rule"]; got != routing.RuleMenuFallback {
 		t.Fatalf("rule = %v, want %s", got, routing.RuleMenuFallback)
 	}
-	if !hasType(evs, "menu_fallback") {
+	if !hasType(evs, record.EventMenuFallback) {
 		t.Fatal("no menu_fallback event")
 	}
 	inOrder(t, "heard", caller.Heard(), zhm(prompt.KeyNoChoice), zhm(prompt.KeyInvalidChoice), zhm(prompt.KeyConnecting),
@@ -282,7 +282,7 @@ func TestEngineCloseEndsLiveCallsPolitely(t *testing.T) {
 	sc.waitGone(caller, "caller not hung up on close")
 	c, evs := sc.done()
 	inOrder(t, "heard", caller.Heard(), zhm(prompt.KeySorryError), zhm(prompt.KeyGoodbye))
-	if c.Outcome != record.OutcomeFailed || c.EndedBy != "system" || !hasType(evs, "shutdown") {
+	if c.Outcome != record.OutcomeFailed || c.EndedBy != "system" || !hasType(evs, record.EventShutdown) {
 		t.Fatalf("outcome %q ended by %q, timeline %v", c.Outcome, c.EndedBy, types(evs))
 	}
 }

@@ -36,7 +36,7 @@ func TestPBXS1S2AnsweredAndGreeted(t *testing.T) {
 		inOrder(t, "heard", caller.Heard(), zhm(prompt.KeyGoodMorning), zhm(prompt.KeyThisIs),
 			zhm(prompt.KeyCompanyName), zhm(prompt.KeyMenuOrder))
 		inOrder(t, "timeline", types(evs), "arrived", "answered", "greeted", "ended", "outcome")
-		if hasType(evs, "ringing") {
+		if hasType(evs, record.EventRinging) {
 			t.Fatal("answered at once, yet the timeline says the call was left ringing")
 		}
 		if c.Outcome != record.OutcomeCallerHungUp || c.EndedBy != "caller" || c.EndedAt == nil || c.CallerNumber != "+8613800138000" {
@@ -204,7 +204,7 @@ func TestPBXCallerHangsUpMidFlow(t *testing.T) {
 		if c.Outcome != record.OutcomeCallerHungUp || c.EndedBy != "caller" || c.EndedAt == nil {
 			t.Fatalf("closed as %q by %q at %v", c.Outcome, c.EndedBy, c.EndedAt)
 		}
-		if evs[len(evs)-1].Type != "outcome" {
+		if evs[len(evs)-1].Type != record.EventOutcome {
 			t.Fatalf("timeline does not end with the outcome: %v", types(evs))
 		}
 		chans, err := sc.client.Channels(sc.ctx, sc.pbx.NodeID())

@@ -89,7 +89,7 @@ func TestS15NoAnswerThenBusyThenNextPerson(t *testing.T) {
 	}
 	var reasons []string
 	for _, e := range evs {
-		if e.Type == "staff_no_answer" {
+		if e.Type == record.EventStaffNoAnswer {
 			var d map[string]any
 			if err := json.Unmarshal(e.Data, &d); err != nil {
 				t.Fatal(err)

@@ -98,7 +98,7 @@ func TestUrgentTimedOut(t *testing.T) {
 	caller.Hangup(sc.ctx)
 	_, evs := sc.done()
 	inOrder(t, "timeline", types(evs), "urgent_requested", "urgent_timeout")
-	if hasType(evs, "urgent_accepted") || hasType(evs, "ringing_staff") {
+	if hasType(evs, record.EventUrgentAccepted) || hasType(evs, record.EventRingingStaff) {
 		t.Fatalf("timeline %v", types(evs))
 	}
 	if err := sc.eng.AnswerUrgent(sc.ctx, "gone", s.ID, true); record.ErrorCode(err) != record.ENotFound {
@@ -125,7 +125,7 @@ func TestAwayAnotherColleagueWhoDoesNotAnswer(t *testing.T) {
 	c, evs := sc.done()
 	var rung []string
 	for _, e := range evs {
-		if e.Type == "ringing_staff" {
+		if e.Type == record.EventRingingStaff {
 			rung = append(rung, e.StaffID)
 		}
 	}
@@ -149,7 +149,7 @@ func TestAwayNoColleagueFree(t *testing.T) {
 	sc.hear(caller, zhm(prompt.KeyAwayOptCallback))
 	caller.Hangup(sc.ctx)
 	_, evs := sc.done()
-	if !hasType(evs, "away_no_colleague") || hasType(evs, "ringing_staff") {
+	if !hasType(evs, record.EventAwayNoColleague) || hasType(evs, record.EventRingingStaff) {
 		t.Fatalf("timeline %v", types(evs))
 	}
 }

@@ -79,7 +79,7 @@ func (c *call) transfer(d Decision, from string) error {
 		if next == nil {
 			break
 		}
-		c.event("transfer_next", next.ID, map[string]any{"attempt": n + 1, "department": d.Department, "staff_id": next.ID, "rule": rule})
+		c.event(next.ID, record.TransferNextData{Attempt: n + 1, Department: d.Department, StaffID: next.ID, Rule: rule})
 		d.Staff = next
 	}
 	return c.nobodyFree(d, "")
@@ -108,11 +108,7 @@ func (c *call) tryPerson(s record.Staff, from string) (string, error) {
 	if err := c.e.cfg.Control.StartMOH(c.ctx, c.leg); err != nil {
 		return "", c.controlErr("music on hold", err)
 	}
-	data := map[string]any{"endpoint": s.Endpoint, "attempt": c.attempts, "summary": cc.Summary(), "context": cc}
-	if from != "" {
-		data["from_staff_id"] = from
-	}
-	c.event("ringing_staff", s.ID, data)
+	c.event(s.ID, record.RingingStaffData{Endpoint: s.Endpoint, Attempt: c.attempts, Summary: cc.Summary(), Context: &cc, FromStaffID: from})
 	var err error
 	if c.agent, err = c.ringPerson(s, cc); err != nil {
 		c.log("warn", "ring staff failed", "staff_id", s.ID, "error", err.Error())
@@ -127,7 +123,7 @@ func (c *call) tryPerson(s record.Staff, from string) (string, error) {
 		return c.notAnswered(s, why)
 	}
 	answeredAt := c.now()
-	c.event("staff_answered", s.ID, nil)
+	c.event(s.ID, record.StaffAnsweredData{})
 
 	// S11: the person hears who is calling and why before the caller is
 	// put through; the caller keeps hearing music meanwhile.
@@ -140,7 +136,7 @@ func (c *call) tryPerson(s record.Staff, from string) (string, error) {
 		return c.notAnswered(s, FailWhisperHangup)
 	}
 	whisperedAt := c.now()
-	c.event("whisper_played", s.ID, map[string]any{"whisper_ms": whisperedAt.Sub(whisperStart).Milliseconds()})
+	c.event(s.ID, record.WhisperPlayedData{WhisperMS: new(whisperedAt.Sub(whisperStart).Milliseconds())})
 
 	bridgeID, why, err := c.bridgeWith(s)
 	if err != nil || why != "" {
@@ -163,8 +159,8 @@ func (c *call) tryPerson(s record.Staff, from string) (string, error) {
 	// The engine's own share of answer-to-bridge: everything but the
 	// whisper's playing time (the benchmark's figure).
 	setup := whisperStart.Sub(answeredAt) + connectedAt.Sub(whisperedAt)
-	c.event("connected", s.ID, map[string]any{"staff_id": s.ID, "extension": s.Extension, "bridge": bridgeID,
-		"answer_to_bridge_us": setup.Microseconds(), "chain": append([]string(nil), c.chain...)})
+	c.event(s.ID, record.ConnectedData{StaffID: s.ID, Extension: s.Extension, Bridge: bridgeID,
+		AnswerToBridgeUS: new(setup.Microseconds()), Chain: append([]string(nil), c.chain...)})
 	c.save()
 	c.pop(s.ID, "connected", c.context())
 
@@ -182,17 +178,17 @@ func (c *call) tryPerson(s record.Staff, from string) (string, error) {
 		bridgeID = ""
 		c.hangupAgent()
 		if h.away {
-			c.event("staff_left", cur.ID, map[string]any{"transferred_to": h.d.Requested.ID, "away": true})
+			c.event(cur.ID, record.StaffLeftData{TransferredTo: h.d.Requested.ID, Away: true})
 			c.save()
 			c.e.release(cur.ID, c.rec.ID, c.now())
 			return "", c.away(*h.d.Requested)
 		}
-		c.event("staff_left", cur.ID, map[string]any{"transferred_to": h.d.Staff.ID})
+		c.event(cur.ID, record.StaffLeftData{TransferredTo: h.d.Staff.ID})
 		c.save()
 		c.e.release(cur.ID, c.rec.ID, c.now())
 		return "", c.transfer(h.d, h.from)
 	}
-	c.event("staff_left", cur.ID, nil)
+	c.event(cur.ID, record.StaffLeftData{})
 	c.save()
 	return "", nil
 }
@@ -394,13 +390,13 @@ func (c *call) addStaff(id string) {
 
 // abandoned records that the caller left while s was being reached.
 func (c *call) abandoned(s record.Staff, during string) {
-	c.event("transfer_abandoned", s.ID, map[string]any{"staff_id": s.ID, "during": during})
+	c.event(s.ID, record.TransferAbandonedData{StaffID: s.ID, During: during})
 }
 
 // notAnswered records why s did not take the call, ends their leg and
 // takes the caller off hold; the transfer loop apologises (S15).
 func (c *call) notAnswered(s record.Staff, why string) (string, error) {
-	c.event("staff_no_answer", s.ID, map[string]any{"reason": why, "attempt": c.attempts})
+	c.event(s.ID, record.StaffNoAnswerData{Reason: why, Attempt: c.attempts})
 	c.hangupAgent()
 	if err := c.e.cfg.Control.StopMOH(c.ctx, c.leg); err != nil {
 		return "", c.controlErr("stop music on hold", err)

@@ -86,7 +86,7 @@ func (c *call) urgent(s record.Staff, st record.EffectiveStatus) (done bool, err
 	cc := c.context()
 	c.pop(s.ID, "urgent", cc)
 	c.notifyUrgent(s, cc, c.now().Add(timeout))
-	c.event("urgent_requested", s.ID, map[string]any{"staff_id": s.ID, "status": st.Status, "timeout_s": int(timeout / time.Second)})
+	c.event(s.ID, record.UrgentRequestedData{StaffID: s.ID, Status: st.Status, TimeoutS: int(timeout / time.Second)})
 	answer, err := c.awaitUrgent(timeout)
 	c.urg.set("")
 	if err != nil {
@@ -98,17 +98,19 @@ func (c *call) urgent(s record.Staff, st record.EffectiveStatus) (done bool, err
 	if err := c.e.cfg.Control.StopMOH(c.ctx, c.leg); err != nil {
 		return false, c.controlErr("stop music on hold", err)
 	}
-	c.event("urgent_"+answer, s.ID, map[string]any{"staff_id": s.ID})
 	switch answer {
 	case "declined":
+		c.event(s.ID, record.UrgentDeclinedData{StaffID: s.ID})
 		_, err := c.play(false, c.media(prompt.KeyUrgentDeclined))
 		return false, err
 	case "timeout":
+		c.event(s.ID, record.UrgentTimeoutData{StaffID: s.ID})
 		_, err := c.play(false, c.media(prompt.KeyUrgentNoReply))
 		return false, err
 	}
+	c.event(s.ID, record.UrgentAcceptedData{StaffID: s.ID})
 	if !c.e.reserve(c.ctx, s.ID, c.rec.ID) {
-		c.event("urgent_unavailable", s.ID, map[string]any{"reason": "held by another call"})
+		c.event(s.ID, record.UrgentUnavailableData{Reason: "held by another call"})
 		_, err := c.play(false, c.media(prompt.KeyUrgentNoReply))
 		return false, err
 	}

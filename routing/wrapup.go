@@ -25,7 +25,7 @@ func (c *call) anythingElse() (bool, error) {
 			return false, err
 		}
 	}
-	c.event("anything_else", "", map[string]any{"answer": d})
+	c.event("", record.AnythingElseData{Answer: d})
 	return d == "1", nil
 }
 
@@ -104,7 +104,7 @@ func (c *call) finish(endedBy string) {
 			c.rec.Outcome = record.OutcomeCompleted
 		}
 	}
-	c.event("ended", "", map[string]any{"by": endedBy})
-	c.event("outcome", "", map[string]any{"outcome": c.rec.Outcome})
+	c.event("", record.EndedData{By: endedBy})
+	c.event("", record.OutcomeData{Outcome: c.rec.Outcome})
 	c.save()
 }

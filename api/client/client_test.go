@@ -62,8 +62,8 @@ func TestEngineWritesAndSupervisorReads(t *testing.T) {
 	for i := range 5 {
 		events = append(events, record.Event{
 			ID:     ulid.MustNew(ulid.Timestamp(t0), bytesOf(i)).String(),
-			CallID: calls[0].ID, At: t0.Add(time.Duration(i) * time.Second), Type: "step",
-			Data: []byte(fmt.Sprintf(`{"n":%d}`, i)),
+			CallID: calls[0].ID, At: t0.Add(time.Duration(i) * time.Second), Type: record.EventMessageRecording,
+			Data: []byte(fmt.Sprintf(`{"take":%d}`, i+1)),
 		})
 	}
 	for i, want := range []int{5, 0} { // the second send is a replay
@@ -83,8 +83,8 @@ func TestEngineWritesAndSupervisorReads(t *testing.T) {
 	if len(timeline) != 5 {
 		t.Fatalf("timeline has %d events, want 5", len(timeline))
 	}
-	var data struct{ N int }
-	if err := json.Unmarshal(timeline[4].Data, &data); err != nil || data.N != 4 {
+	var data record.MessageRecordingData
+	if err := json.Unmarshal(timeline[4].Data, &data); err != nil || data.Take != 5 {
 		t.Errorf("last event's data %s", timeline[4].Data)
 	}
 

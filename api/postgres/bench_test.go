@@ -30,7 +30,7 @@ func writeBatch(i, size int) ([]record.Call, []record.Event) {
 		c := sampleCall(id, base.Add(time.Duration(j)*time.Second))
 		c.CallerNumber = fmt.Sprintf("+86138%08d", (i*size+j)%100000)
 		calls[j] = c
-		for k, typ := range []string{"arrived", "answered", "greeted", "transferred", "ended"} {
+		for k, typ := range []record.EventType{"arrived", "answered", "greeted", "transferred", "ended"} {
 			events = append(events, record.Event{ID: fmt.Sprintf("%s-e%d", id, k), CallID: id,
 				At: c.ArrivedAt.Add(time.Duration(k) * time.Second), Type: typ, StaffID: "s1",
 				Data: []byte(`{"rule":"intent=order -> sales","rings":1}`)})

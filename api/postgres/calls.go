@@ -238,7 +238,7 @@ func (s *Store) AppendEvents(ctx context.Context, events []record.Event) (int, e
 	id, callID, typ, staff, data := make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n)
 	at := make([]time.Time, n)
 	for i, e := range events {
-		id[i], callID[i], at[i], typ[i], staff[i] = e.ID, e.CallID, e.At, e.Type, e.StaffID
+		id[i], callID[i], at[i], typ[i], staff[i] = e.ID, e.CallID, e.At, string(e.Type), e.StaffID
 		data[i] = "{}"
 		if len(e.Data) > 0 {
 			data[i] = string(e.Data)
@@ -265,7 +265,7 @@ func validateEvent(e record.Event) error {
 		return fmt.Errorf("call_id: required")
 	case e.At.IsZero():
 		return fmt.Errorf("at: required")
-	case strings.TrimSpace(e.Type) == "":
+	case strings.TrimSpace(string(e.Type)) == "":
 		return fmt.Errorf("type: required")
 	}
 	if len(e.Data) > 0 {

@@ -142,7 +142,7 @@ func TestAppendEventsReplayInsertsOnce(t *testing.T) {
 	st := pgtest.NewStore(t)
 	ctx := testCtx(t)
 	var evs []record.Event
-	for i, typ := range []string{"arrived", "ringing", "answered", "greeted", "ended"} {
+	for i, typ := range []record.EventType{"arrived", "ringing", "answered", "greeted", "ended"} {
 		evs = append(evs, record.Event{ID: "ev" + string(rune('a'+i)), CallID: "01REPLAY", At: t0.Add(time.Duration(i) * time.Second), Type: typ})
 	}
 	if n, err := st.AppendEvents(ctx, evs); err != nil || n != 5 {

@@ -70,9 +70,9 @@ type Event struct {
 	ID      string          `json:"id"`
 	CallID  string          `json:"call_id"`
 	At      time.Time       `json:"at"`
-	Type    string          `json:"type"` // arrived, ringing, answered, greeted, ...
+	Type    EventType       `json:"type"` // one of the declared EventType constants
 	StaffID string          `json:"staff_id,omitempty"`
-	Data    json.RawMessage `json:"data,omitempty"` // a JSON object, free form per type
+	Data    json.RawMessage `json:"data,omitempty"` // a JSON object: the type's payload (see Timeline)
 }
 
 // Customer is an entry of the electronic customer file (S13).

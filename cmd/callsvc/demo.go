@@ -288,7 +288,7 @@ func printDemoResults(ctx context.Context, w io.Writer, st *postgres.Store, resu
 		}
 		types := make([]string, 0, len(events))
 		for _, e := range events {
-			types = append(types, e.Type)
+			types = append(types, string(e.Type))
 		}
 		who := make([]string, 0, len(c.StaffIDs))
 		for _, id := range c.StaffIDs {
