@@ -50,6 +50,7 @@ func funcs(lang string, loc *time.Location) template.FuncMap {
 			return tr(lang, "board.s", ms/1000)
 		},
 		"seconds":  func(ms float64) float64 { return ms / 1000 },
+		"int":      func(f float64) int { return int(f + 0.5) },
 		"times100": func(f float64) float64 { return 100 * f },
 		"pct":      func(f float64) string { return fmt.Sprintf("%.0f%%", f) },
 		"pct1":     func(f float64) string { return fmt.Sprintf("%.1f", f) },

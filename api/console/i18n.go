@@ -135,6 +135,7 @@ var text = map[string][2]string{
 	"board.within3":   {"三聲內接聽", "Answered within 3 rings"},
 	"board.asa":       {"平均應答", "Avg. speed of answer"},
 	"board.abandoned": {"放棄率", "Abandoned"},
+	"board.talk":      {"平均通話", "Avg. talk time"},
 	"board.longest":   {"目前最長等候", "Longest waiting now"},
 	"board.messages":  {"待處理留言", "Messages waiting"},
 	"board.now":       {"目前通話", "Calls now"},

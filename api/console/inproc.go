@@ -1,9 +1,12 @@
 package console
 
 import (
+	"context"
 	"io"
 	"net/http"
 	"sync"
+
+	"github.com/go-chi/chi/v5"
 
 	"callsvc/api/client"
 )
@@ -19,6 +22,9 @@ const apiBase = "http://callsvc.internal"
 type inproc struct{ h http.Handler }
 
 func (t inproc) RoundTrip(req *http.Request) (*http.Response, error) {
+	// The request's context may carry the console request's chi routing
+	// state; the API must route this one afresh.
+	req = req.WithContext(context.WithValue(req.Context(), chi.RouteCtxKey, nil))
 	pr, pw := io.Pipe()
 	w := &pipeResponse{header: http.Header{}, body: pw, ready: make(chan struct{})}
 	go func() {

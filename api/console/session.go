@@ -7,6 +7,7 @@ import (
 	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/base64"
+	"errors"
 	"net/http"
 	"net/url"
 	"strings"
@@ -82,6 +83,9 @@ func (c *Console) authenticate(next http.Handler) http.Handler {
 		var tok record.Token
 		if err == nil {
 			tok, err = c.lookup(r.Context(), ck.Value)
+		}
+		if errors.Is(err, http.ErrNoCookie) {
+			err = record.Errorf(record.EUnauthorized, "not signed in")
 		}
 		if err == nil && (tok.Role == record.RoleService || (tok.Role == record.RoleAgent && tok.StaffID == "")) {
 			err = record.Errorf(record.EForbidden, "this token cannot sign in")
@@ -249,7 +253,7 @@ func safeNext(next string) string {
 
 // secureHeaders: a strict Content-Security-Policy (scripts and styles from
 // the console's own assets only, no inline script), no framing, no
-// referrer, no caching of personal pages.
+// referrer to other sites, no caching of personal pages.
 func secureHeaders(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
@@ -257,7 +261,9 @@ func secureHeaders(next http.Handler) http.Handler {
 			"media-src 'self'; connect-src 'self'; font-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
 		h.Set("X-Content-Type-Options", "nosniff")
 		h.Set("X-Frame-Options", "DENY")
-		h.Set("Referrer-Policy", "no-referrer")
+		// same-origin, not no-referrer: with no-referrer a browser sends
+		// "Origin: null" on form posts, and the CSRF check reads Origin.
+		h.Set("Referrer-Policy", "same-origin")
 		if !strings.HasPrefix(r.URL.Path, "/console/assets/") {
 			h.Set("Cache-Control", "no-store")
 		}

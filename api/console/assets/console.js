@@ -55,14 +55,18 @@
       seen[slot] = Number(el.dataset.eventAt);
     });
     new MutationObserver(function (records) {
+      var fresh = false;
       records.forEach(function (r) {
         r.addedNodes.forEach(function (n) {
+          // Only elements: the counters' own text changes must not
+          // wake this observer again.
           if (n.nodeType !== 1) { return; }
+          fresh = true;
           if (n.dataset && n.dataset.eventAt) { noteLatency(n); }
-          n.querySelectorAll && n.querySelectorAll("[data-event-at]").forEach(noteLatency);
+          n.querySelectorAll("[data-event-at]").forEach(noteLatency);
         });
       });
-      tick();
+      if (fresh) { tick(); }
     }).observe(document.body, { childList: true, subtree: true });
   }
 
