@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/go-chi/chi/v5"
+	"github.com/go-chi/chi/v5/middleware"
 	"github.com/rs/zerolog"
 
 	"callsvc/api"
@@ -104,7 +105,9 @@ func (c *Console) ServeHTTP(w http.ResponseWriter, r *http.Request) { c.router.S
 func (c *Console) routes() chi.Router {
 	r := chi.NewRouter()
 	r.Use(secureHeaders)
-	r.Get("/assets/*", serveAsset)
+	// Assets are compressed (pages and streams are not: a stream must
+	// not wait in a compressor's buffer).
+	r.With(middleware.Compress(5, "text/css", "text/javascript", "application/javascript")).Get("/assets/*", serveAsset)
 	r.Get("/signin", c.signinPage)
 	r.Post("/signin", c.signin)
 	r.Group(func(r chi.Router) {

@@ -144,6 +144,7 @@ var text = map[string][2]string{
 	"board.updated":   {"更新於", "Updated"},
 	"board.live":      {"即時", "Live"},
 	"board.s":         {"%.1f 秒", "%.1f s"},
+	"board.ms":        {"%.0f 毫秒", "%.0f ms"},
 
 	"stage.menu":    {"語音選單", "In the menu"},
 	"stage.waiting": {"等候接聽", "Waiting for a person"},

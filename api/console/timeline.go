@@ -23,7 +23,7 @@ var sentences = map[string][2]string{
 	"menu_choice":         {"來電者選擇「{intent}」", "The caller chose {intent}"},
 	"menu_fallback":       {"沒有有效的選擇，轉服務台", "No valid choice: on to the service desk"},
 	"name_lookup":         {"依姓名按鍵 {keyed} 查找：{matches} 位符合", "Looked up the name keys {keyed}: {matches} matched"},
-	"routed":              {"轉給 {target_name}，因為{reason}", "Routed to {target_name} because {reason}"},
+	"routed":              {"轉給 {target_name}（{rule}）", "Routed to {target_name} ({rule})"},
 	"supervisor_notice":   {"已通知主管：{text}", "Told a supervisor: {text}"},
 	"ringing_staff":       {"撥打 {staff} 的電話（第 {attempt} 次）", "Rang {staff} (attempt {attempt})"},
 	"staff_answered":      {"{staff} 接起電話", "{staff} picked up"},
@@ -73,6 +73,25 @@ var words = map[string][2]string{
 	"reason.no_answer":   {"無人接聽", "no answer"},
 	"reason.busy":        {"忙線", "busy"},
 	"reason.unreachable": {"無法接通", "unreachable"},
+
+	"rule.intent:complaint":                        {"依來意：投訴", "by intent: complaint"},
+	"rule.intent:suggestion":                       {"依來意：建議", "by intent: suggestion"},
+	"rule.intent:order":                            {"依來意：訂購", "by intent: order"},
+	"rule.intent:desk":                             {"依來意：服務台", "by intent: the service desk"},
+	"rule.menu_fallback":                           {"沒有有效選擇，由服務台處理", "no valid choice: the service desk"},
+	"rule.business_hours":                          {"非營業時間", "outside business hours"},
+	"rule.holiday":                                 {"假日", "a holiday"},
+	"rule.general_manager->desk+supervisor_notice": {"要求找總經理：服務台處理並通知主管", "asked for the general manager: the desk handles it, a supervisor is told"},
+	"rule.extension":                               {"依分機", "by extension"},
+	"rule.extension:unknown":                       {"分機不存在，由服務台處理", "unknown extension: the service desk"},
+	"rule.name":                                    {"依姓名", "by name"},
+	"rule.name:unknown":                            {"沒有符合的姓名，由服務台處理", "no name matched: the service desk"},
+	"rule.name:ambiguous":                          {"多位姓名符合，由服務台處理", "several names matched: the service desk"},
+	"rule.presence":                                {"對方不在或忙線，由服務台處理", "nobody free: the service desk"},
+	"rule.vip":                                     {"貴賓專人服務", "a VIP's own person"},
+	"rule.agent_transfer":                          {"同事轉接", "passed on by a colleague"},
+	"rule.away:colleague":                          {"改找同部門空閒同事", "a free colleague instead"},
+	"rule.next_in_department":                      {"同部門的下一位", "the next person in the department"},
 }
 
 // line is one timeline event read for people.
@@ -84,6 +103,14 @@ type line struct {
 	Message  string // a message to play
 	Note     bool
 	Severity string // "" or "warn"
+	Detail   string // the engine's own words on a routing decision
+}
+
+func pick(lang string, w [2]string) string {
+	if lang == langEN {
+		return w[1]
+	}
+	return w[0]
 }
 
 // reader reads events for one person: their language, the company's time
@@ -122,6 +149,7 @@ func (rd reader) sentence(e record.Event) line {
 	}
 	if e.Type == "routed" {
 		data["target_name"] = routedTarget(lang, data, name)
+		l.Detail, _ = data["reason"].(string)
 	}
 	l.Text = rd.fill(p, data, e.StaffID)
 	return l
@@ -194,12 +222,14 @@ func (rd reader) value(key string, data map[string]any, staffID string) string {
 		if t, err := time.Parse(time.RFC3339, s); err == nil {
 			return t.In(rd.loc).Format("01-02 15:04")
 		}
-	case key == "mode" || key == "reason":
+	case key == "rule" && strings.HasPrefix(s, "intent:"):
 		if w, ok := words[key+"."+s]; ok {
-			if lang == langEN {
-				return w[1]
-			}
-			return w[0]
+			return pick(lang, w)
+		}
+		return label(lang, "intent", strings.TrimPrefix(s, "intent:"))
+	case key == "mode" || key == "reason" || key == "rule":
+		if w, ok := words[key+"."+s]; ok {
+			return pick(lang, w)
 		}
 	}
 	return s

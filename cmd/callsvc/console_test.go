@@ -120,7 +120,7 @@ func TestConsoleInBrowser(t *testing.T) {
 	}
 	wang.wait(`(() => { const a = document.querySelector("#mymessages audio"); return a.currentTime > 0 || a.ended })()`, "the message playing")
 	eval[bool](wang, `document.querySelector("#mymessages button").click() || true`)
-	wang.wait(`document.querySelector("#mymessages").innerText.includes("已處理")`, "the message handled")
+	wang.wait(`document.querySelector("#mymessages .msg.handled") !== null`, "the message handled")
 	if m, err := s.st.GetMessage(ctx, msgID); err != nil || m.Status != record.MessageHandled || m.HandledBy != a.ID {
 		t.Errorf("stored message = %+v, %v; want handled by 王芳", m, err)
 	}

@@ -87,13 +87,14 @@
       var ink = css.getPropertyValue("--ink-2").trim() || "#555";
       var grid = css.getPropertyValue("--line").trim() || "#ddd";
       var bars = d.kind === "bars";
+      var top = d.max || Math.max(1, Math.max.apply(null, d.values.concat([0])));
       var opts = {
         width: Math.max(280, el.clientWidth), height: 220,
         legend: { show: false }, cursor: { show: true, points: { show: !bars } },
-        scales: { x: { time: false, range: [-0.6, xs.length - 0.4] }, y: { range: [0, d.max || null] } },
+        scales: { x: { time: false, range: [-0.6, xs.length - 0.4] }, y: { range: [0, d.unit ? top : Math.ceil(top * 1.15)] } },
         axes: [
           { stroke: ink, grid: { show: false }, ticks: { stroke: grid }, values: function (u, v) { return v.map(function (i) { return d.labels[i] === undefined ? "" : d.labels[i]; }); }, splits: function () { return xs; } },
-          { stroke: ink, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid }, values: function (u, v) { return v.map(function (x) { return x + (d.unit || ""); }); } }
+          { stroke: ink, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid }, incrs: d.unit ? undefined : [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000], values: function (u, v) { return v.map(function (x) { return x + (d.unit || ""); }); } }
         ],
         series: [{}, {
           stroke: accent, width: bars ? 0 : 2, fill: bars ? accent : accent + "22",
