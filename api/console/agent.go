@@ -213,15 +213,26 @@ func (c *Console) agentStream(w http.ResponseWriter, r *http.Request) {
 	for {
 		evs, err := src.AgentEventsAfter(ctx, s.tok.StaffID, after, 100)
 		if err != nil {
+			c.cfg.Logger.Warn().Err(err).Str("staff_id", s.tok.StaffID).Msg("console: screen-pop stream ended")
 			return // the browser reconnects
 		}
-		for _, e := range evs {
+		// Of a backlog (a stream that reconnects), only the newest card
+		// matters; panels are nudged once each.
+		lastCard := -1
+		for i, e := range evs {
+			if cardStates[e.Type] {
+				lastCard = i
+			}
+		}
+		nudged := map[string]bool{}
+		for i, e := range evs {
 			after = e.ID
 			name, html := "", ""
 			switch {
-			case cardStates[e.Type]:
+			case cardStates[e.Type] && i == lastCard:
 				k, err := c.buildCard(ctx, s.tok.StaffID, e)
 				if err != nil {
+					c.cfg.Logger.Warn().Err(err).Str("staff_id", s.tok.StaffID).Msg("console: screen-pop stream ended")
 					return
 				}
 				if html, err = c.renderString(lang, "card", k); err != nil {
@@ -229,13 +240,14 @@ func (c *Console) agentStream(w http.ResponseWriter, r *http.Request) {
 					return
 				}
 				name = "card"
-			case e.Type == "message":
+			case e.Type == "message" && !nudged["messages"]:
 				name, html = "messages", "1"
-			case e.Type == record.AgentEventPresence:
+			case e.Type == record.AgentEventPresence && !nudged["presence"]:
 				name, html = "presence", "1"
 			default:
 				continue
 			}
+			nudged[name] = true
 			if sse.send(e.ID, name, html) != nil {
 				return
 			}

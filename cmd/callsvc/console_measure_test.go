@@ -83,6 +83,7 @@ func TestConsoleLatency(t *testing.T) {
 	}
 	cards := eval[[]float64](wang, `window.callsvcLatency.filter(x => x.slot === "card").map(x => x.ms)`)
 	t.Logf("agent card, event to screen over %d cards (%d rings): %s", len(cards), rings, percentiles(cards))
+	t.Logf("cards: %s", eval[string](wang, `JSON.stringify(window.callsvcLatency.filter(x => x.slot === "card").map(x => x.state + ":" + Math.round(x.ms)))`))
 }
 
 // percentiles is "p50 X ms, p99 Y ms, max Z ms" (nearest rank).

@@ -42,10 +42,12 @@
     var at = Number(el.dataset.eventAt);
     if (!at) { return; }
     var slot = el.closest("[id]") ? el.closest("[id]").id : "page";
-    if (seen[slot] === at) { return; }
+    // Only news counts: a fragment no newer than what the slot showed
+    // (a stream replaying after a reconnect) is not a new event.
+    if (seen[slot] !== undefined && at <= seen[slot]) { return; }
     seen[slot] = at;
     var lat = nowMS() - at;
-    window.callsvcLatency.push({ slot: slot, ms: lat, at: at });
+    window.callsvcLatency.push({ slot: slot, ms: lat, at: at, state: el.dataset.state || "" });
     if (window.callsvcLatency.length > 500) { window.callsvcLatency.shift(); }
     document.documentElement.dataset.lastLatency = Math.round(lat);
   }
