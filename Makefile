@@ -15,7 +15,7 @@ test:
 # Debian's fonts-noto-cjk).
 screenshots:
 	scripts/setup test
-	CALLSVC_SCREENSHOTS=$(CURDIR)/docs go test -count=1 -run TestConsoleInBrowser ./cmd/callsvc/
+	CALLSVC_SCREENSHOTS=$(CURDIR)/docs go test -count=1 -run 'TestConsoleInBrowser|TestConsoleScreenshots' ./cmd/callsvc/
 
 # Event-to-screen latency and page weight of the console, in the browser.
 measure:

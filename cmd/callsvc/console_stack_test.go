@@ -220,3 +220,6 @@ func eval[T any](p *person, expr string) T {
 	}
 	return v
 }
+
+// navigate is chromedp.Navigate.
+func navigate(url string) chromedp.Action[chromedp.Void] { return chromedp.Navigate(url) }

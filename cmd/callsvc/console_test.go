@@ -63,7 +63,6 @@ func TestConsoleInBrowser(t *testing.T) {
 		}
 	}
 	t.Logf("card on screen %.0f ms after the phone started ringing (event time to DOM)", eval[float64](wang, `window.callsvcLatency.at(-1).ms`))
-	s.shot(t, wang, "console-agent-ringing.png")
 
 	if err := legA.Answer(ctx); err != nil {
 		t.Fatal(err)
@@ -94,7 +93,6 @@ func TestConsoleInBrowser(t *testing.T) {
 
 	// The wallboard while the call is on: one call talking.
 	sup.wait(`document.querySelector('[data-stage="talking"]').textContent === "1"`, "one call talking on the wallboard")
-	s.shot(t, sup, "console-wallboard.png")
 	before := eval[string](sup, `document.querySelector('[data-fig="talk"]').dataset.value`)
 
 	// Presence from the page.
@@ -167,7 +165,6 @@ func TestConsoleInBrowser(t *testing.T) {
 	// A chart renders.
 	sup.do(chromedp.Navigate(s.base + "/console/reports"))
 	sup.wait(`document.querySelectorAll(".chart.drawn canvas").length >= 3`, "the charts drawn")
-	s.shot(t, sup, "console-reports.png")
 
 	// An agent cannot open a supervisor page, nor a call they took no part in.
 	other := record.Call{ID: callID(3), CallerNumber: "+8613700000000", ArrivedAt: time.Now().UTC().Add(-time.Hour),
