@@ -41,6 +41,10 @@ type card struct {
 	Live     bool // actions on the call are offered
 	People   []person
 	Depts    []string
+	// The customer's open complaint cases and promised callbacks, and the
+	// actions "promise a callback" and "flag a complaint", join the card
+	// when the promises and cases issues land (their reads go through the
+	// API like the rest).
 }
 
 // cardStates are the screen-pop types that change the card.
@@ -120,7 +124,8 @@ func contains(list []string, s string) bool {
 	return false
 }
 
-// agentView is the desk page.
+// agentView is the desk page. My callbacks due today (with countdowns,
+// overdue in red) join it when the promises issue lands.
 type agentView struct {
 	Card     *card
 	After    int64
