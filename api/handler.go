@@ -116,6 +116,11 @@ func (h *Handler) routes() []route {
 	}
 }
 
+// Mount serves sub under pattern ("/console") behind the same request id,
+// access log, metrics and panic recovery as the API. sub authenticates its
+// own requests. Call it before serving.
+func (h *Handler) Mount(pattern string, sub http.Handler) { h.router.Mount(pattern, sub) }
+
 // ServeHTTP serves the API.
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) { h.router.ServeHTTP(w, r) }
 

@@ -18,7 +18,7 @@ type Summary struct {
 }
 
 var summaryGroups = map[string]bool{
-	record.ByDay: true, record.ByWeek: true, record.ByMonth: true,
+	record.ByHour: true, record.ByDay: true, record.ByWeek: true, record.ByMonth: true,
 	record.ByStaff: true, record.ByIntent: true,
 }
 
@@ -31,7 +31,7 @@ func (h *Handler) summary(w http.ResponseWriter, r *http.Request) {
 	case q.From.IsZero() || q.To.IsZero():
 		p.fail(record.Errorf(record.EInvalid, "from and to are required"))
 	case q.By == "":
-		p.fail(record.Errorf(record.EInvalid, "by is required: day, week, month, staff or intent"))
+		p.fail(record.Errorf(record.EInvalid, "by is required: hour, day, week, month, staff or intent"))
 	}
 	p.timeRange(q.From, q.To)
 	if tz == "" {

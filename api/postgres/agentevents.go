@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"fmt"
 
+	"github.com/jackc/pgx/v5"
+
 	"callsvc/api/record"
 )
 
@@ -43,6 +45,27 @@ func (s *Store) AgentEventsAfter(ctx context.Context, staffID string, after int6
 	if err != nil {
 		return nil, fmt.Errorf("agent events: %w", translate(err))
 	}
+	return scanAgentEvents(rows)
+}
+
+// AgentEventsTail returns staffID's newest n screen-pop events (n 1..1000),
+// oldest first: what is on the person's screen now, for a page opened
+// mid-call.
+func (s *Store) AgentEventsTail(ctx context.Context, staffID string, n int) ([]record.AgentEvent, error) {
+	if n <= 0 || n > 1000 {
+		n = 1000
+	}
+	rows, err := s.pool.Query(ctx, `SELECT id, staff_id, call_id, type, at, context FROM (
+		SELECT id, staff_id, call_id, type, at, context FROM agent_events
+		WHERE staff_id = $1 ORDER BY id DESC LIMIT $2) t ORDER BY id`, staffID, n)
+	if err != nil {
+		return nil, fmt.Errorf("agent events tail: %w", translate(err))
+	}
+	return scanAgentEvents(rows)
+}
+
+// scanAgentEvents reads rows of (id, staff_id, call_id, type, at, context).
+func scanAgentEvents(rows pgx.Rows) ([]record.AgentEvent, error) {
 	defer rows.Close()
 	var out []record.AgentEvent
 	for rows.Next() {

@@ -205,4 +205,17 @@ func TestAgentEventsResumeAfterID(t *testing.T) {
 	}
 	_, err = st.AppendAgentEvents(ctx, []record.AgentEvent{{StaffID: "a", CallID: "c"}})
 	wantCode(t, err, record.EInvalid)
+
+	// The tail: a's newest, oldest first; nobody's is empty.
+	tail, err := st.AgentEventsTail(ctx, "a", 1)
+	if err != nil || len(tail) != 1 || tail[0].ID != stored[2].ID {
+		t.Fatalf("tail 1 = %+v, %v", tail, err)
+	}
+	tail, err = st.AgentEventsTail(ctx, "a", 10)
+	if err != nil || len(tail) != 2 || tail[0].ID != stored[0].ID || tail[1].Type != "connected" {
+		t.Fatalf("tail 10 = %+v, %v", tail, err)
+	}
+	if tail, err := st.AgentEventsTail(ctx, "nobody", 10); err != nil || len(tail) != 0 {
+		t.Fatalf("nobody's tail = %+v, %v", tail, err)
+	}
 }

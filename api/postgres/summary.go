@@ -10,7 +10,7 @@ import (
 // Summary computes the S21 service-quality figures over calls that arrived
 // in [q.From, q.To), one row per group, ordered by key.
 //
-// Groups (q.By): "day", "week" (ISO, starting Monday) and "month" cut time in
+// Groups (q.By): "hour" (keyed 2026-11-27T09, for calls per hour), "day", "week" (ISO, starting Monday) and "month" cut time in
 // q.Location (UTC when nil), keyed 2026-11-27 / 2026-11-23 (the Monday) /
 // 2026-11; "staff" keys by each staff id in a call's staff_ids (a call that
 // several people took part in counts once for each of them; calls no person
@@ -45,6 +45,8 @@ func (s *Store) Summary(ctx context.Context, q record.SummaryQuery) ([]record.Su
 	// (formatting each of a year's calls dominated the report's time).
 	var source, key, label string
 	switch q.By {
+	case record.ByHour:
+		source, key, label = "calls c", `date_trunc('hour', c.arrived_at AT TIME ZONE $3)`, `to_char(g.key, 'YYYY-MM-DD"T"HH24')`
 	case record.ByDay:
 		source, key, label = "calls c", `date_trunc('day', c.arrived_at AT TIME ZONE $3)`, `to_char(g.key, 'YYYY-MM-DD')`
 	case record.ByWeek:
@@ -56,7 +58,7 @@ func (s *Store) Summary(ctx context.Context, q record.SummaryQuery) ([]record.Su
 	case record.ByIntent:
 		source, key, label = "calls c", "c.intent", "g.key"
 	default:
-		return nil, fmt.Errorf("summary: %w", invalid("by: must be day, week, month, staff or intent"))
+		return nil, fmt.Errorf("summary: %w", invalid("by: must be hour, day, week, month, staff or intent"))
 	}
 	// The zone is also checked once in WHERE, so an unknown one is an error
 	// (22023 -> EInvalid) even when no row is in range or it goes unused.

@@ -95,6 +95,14 @@ func TestSummaryFiguresCheckedByHand(t *testing.T) {
 			{Key: "order", Offered: 2, Answered: 2, AnsweredWithin3Rings: 2, AnsweredWithin3RingsPct: 100,
 				AvgAnswerMS: 2000, P90AnswerMS: 2800, AvgTalkSeconds: 75},
 		}},
+		{"ByHourInShanghai", record.SummaryQuery{From: from, To: to, By: record.ByHour, Location: shanghai}, []record.SummaryRow{
+			{Key: "2026-11-27T00", Offered: 1, Answered: 1, AnsweredWithin3Rings: 1, AnsweredWithin3RingsPct: 100, AvgAnswerMS: 1000, P90AnswerMS: 1000, AvgTalkSeconds: 60},
+			{Key: "2026-11-27T09", Offered: 1, Answered: 1, AnsweredWithin3Rings: 1, AnsweredWithin3RingsPct: 100, AvgAnswerMS: 6000, P90AnswerMS: 6000, Transferred: 1, AvgTalkSeconds: 120},
+			{Key: "2026-11-27T10", Offered: 1, Answered: 1, AvgAnswerMS: 16000, P90AnswerMS: 16000, MessagesTaken: 1, AvgTalkSeconds: 30},
+			{Key: "2026-11-27T11", Offered: 1, Abandoned: 1, AbandonRate: 1},
+			{Key: "2026-11-27T12", Offered: 1},
+			{Key: "2026-11-28T04", Offered: 1, Answered: 1, AnsweredWithin3Rings: 1, AnsweredWithin3RingsPct: 100, AvgAnswerMS: 3000, P90AnswerMS: 3000, AvgTalkSeconds: 90},
+		}},
 		{"ByDayInUTCMovesC1", record.SummaryQuery{From: from, To: to, By: record.ByDay}, nil},
 		{"EmptyRange", record.SummaryQuery{From: to, To: to.Add(time.Hour), By: record.ByDay}, []record.SummaryRow{}},
 	} {
@@ -124,7 +132,7 @@ func TestSummaryBadQueryIsInvalid(t *testing.T) {
 	for name, q := range map[string]record.SummaryQuery{
 		"NoRange":       {By: record.ByDay},
 		"Backwards":     {From: from, To: from.Add(-time.Hour), By: record.ByDay},
-		"UnknownGroup":  {From: from, To: from.Add(time.Hour), By: "hour"},
+		"UnknownGroup":  {From: from, To: from.Add(time.Hour), By: "minute"},
 		"LocalTimeZone": {From: from, To: from.Add(time.Hour), By: record.ByDay, Location: time.Local},
 		"UnknownZone":   {From: from, To: from.Add(time.Hour), By: record.ByDay, Location: time.FixedZone("Nowhere/Else", 3600)},
 	} {

@@ -26,6 +26,7 @@ type CallPage struct {
 
 // Report groupings for SummaryQuery.By.
 const (
+	ByHour   = "hour"
 	ByDay    = "day"
 	ByWeek   = "week"
 	ByMonth  = "month"

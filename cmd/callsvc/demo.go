@@ -94,7 +94,7 @@ func runDemo(ctx context.Context, cfg config, args []string, stdout, stderr io.W
 	base := "http://" + ln.Addr().String()
 	apiCtx, stopAPI := context.WithCancel(ctx)
 	apiDone := make(chan error, 1)
-	go func() { apiDone <- serveAPI(apiCtx, cfg, st, eng.Engine, ln, log) }()
+	go func() { apiDone <- serveAPI(apiCtx, cfg, st, eng, ln, log) }()
 	defer func() { stopAPI(); <-apiDone }()
 
 	fmt.Fprintf(stdout, "callsvc demo: stand-in Asterisk at %s, API at %s\n\n", pbx.URL(), base)
@@ -114,11 +114,45 @@ func runDemo(ctx context.Context, cfg config, args []string, stdout, stderr io.W
 	fmt.Fprintf(stdout, "  curl -s -H 'Authorization: Bearer %s' %s/v1/calls/CALL_ID\n", secret, base)
 	fmt.Fprintf(stdout, "  curl -s -H 'Authorization: Bearer %s' '%s/v1/reports/summary?by=intent'\n", secret, base)
 	fmt.Fprintf(stdout, "  curl -s -H 'Authorization: Bearer %s' %s/v1/calls.csv\n", secret, base)
+	if err := printConsoleLinks(ctx, stdout, st, base); err != nil {
+		return err
+	}
 	if *once {
 		return nil
 	}
 	fmt.Fprintf(stdout, "\nServing until Ctrl-C.\n")
 	<-ctx.Done()
+	return nil
+}
+
+// printConsoleLinks prints the console's address and a sign-in link for a
+// supervisor and for two agents (their tokens ride in the link's fragment,
+// which never reaches a server log).
+func printConsoleLinks(ctx context.Context, w io.Writer, st *postgres.Store, base string) error {
+	staff, _, err := st.ListStaff(ctx, record.ListQuery{Limit: 100})
+	if err != nil {
+		return fmt.Errorf("read the demo staff: %w", err)
+	}
+	byExt := map[string]record.Staff{}
+	for _, s := range staff {
+		byExt[s.Extension] = s
+	}
+	fmt.Fprintf(w, "\nconsole: %s/console/  (open a link below in a browser to sign in)\n", base)
+	for _, p := range []struct{ ext, role, what string }{
+		{"2009", record.RoleSupervisor, "supervisor (wallboard, call log, reports)"},
+		{"2001", record.RoleAgent, "agent at the desk"},
+		{"2002", record.RoleAgent, "agent in sales"},
+	} {
+		s, ok := byExt[p.ext]
+		if !ok {
+			continue
+		}
+		secret, _, err := api.CreateToken(ctx, st, "demo console "+s.Name, p.role, s.ID)
+		if err != nil {
+			return fmt.Errorf("demo console token: %w", err)
+		}
+		fmt.Fprintf(w, "  %s %s (%s): %s/console/signin#token=%s\n", p.what, s.Name, s.Extension, base, secret)
+	}
 	return nil
 }
 

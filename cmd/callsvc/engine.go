@@ -10,8 +10,10 @@ import (
 
 	"github.com/rs/zerolog"
 
+	"callsvc/api/console"
 	"callsvc/api/notify"
 	"callsvc/api/postgres"
+	"callsvc/api/record"
 	"callsvc/ari"
 	"callsvc/routing"
 	"callsvc/routing/arictl"
@@ -24,7 +26,28 @@ import (
 type engine struct {
 	*routing.Engine
 	writer *routing.Writer
-	stop   func() // stops taking calls, ends live calls politely, drains the writer
+	// board follows the calls in progress from the engine's record stream,
+	// for the console's wallboard; control fetches the callers' recordings
+	// it plays.
+	board   *console.Board
+	control *arictl.Control
+	stop    func() // stops taking calls, ends live calls politely, drains the writer
+}
+
+// teeSink hands every record to the writer (the store) and to the board.
+type teeSink struct {
+	w     *routing.Writer
+	board *console.Board
+}
+
+func (t teeSink) Call(c record.Call) {
+	t.w.Call(c)
+	t.board.Call(c)
+}
+
+func (t teeSink) Event(e record.Event) {
+	t.w.Event(e)
+	t.board.Event(e)
 }
 
 // startEngine wires the engine to ARI and the store and starts taking calls.
@@ -42,6 +65,7 @@ func startEngine(ctx context.Context, cfg config, client *ari.Client, st *postgr
 		return nil, err
 	}
 	ctl := arictl.New(client, arictl.Options{})
+	board := console.NewBoard()
 	// Screen pops (S11: the context on the person's screen as the phone
 	// rings) are stored off the call's path, like the record.
 	screens := routing.NewScreenWriter(st, 0, logf)
@@ -65,7 +89,7 @@ func startEngine(ctx context.Context, cfg config, client *ari.Client, st *postgr
 	}
 	eng, err := routing.NewEngine(routing.Config{
 		Control:   ctl,
-		Sink:      w,
+		Sink:      teeSink{w, board},
 		Directory: st,
 		Reserver:  st, // a person is rung for one call at a time, across instances
 		Screen:    screens,
@@ -103,7 +127,7 @@ func startEngine(ctx context.Context, cfg config, client *ari.Client, st *postgr
 
 	serveCtx, stopServe := context.WithCancel(ctx)
 	wait := arictl.Start(serveCtx, client, eng)
-	e := &engine{Engine: eng, writer: w}
+	e := &engine{Engine: eng, writer: w, board: board, control: ctl}
 	e.stop = func() {
 		stopServe()
 		if err := wait(); err != nil {

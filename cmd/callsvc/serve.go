@@ -14,6 +14,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"callsvc/api"
+	"callsvc/api/console"
 	"callsvc/ari"
 )
 
@@ -52,7 +53,7 @@ func runServe(ctx context.Context, cfg config, args []string, stdout, stderr io.
 	if err != nil {
 		return fmt.Errorf("listen %s: %w", cfg.HTTPAddr, err)
 	}
-	return serveAPI(ctx, cfg, st, eng.Engine, ln, log)
+	return serveAPI(ctx, cfg, st, eng, ln, log)
 }
 
 // connectARI connects to the Asterisk nodes the settings name.
@@ -92,17 +93,41 @@ func logConfig(log zerolog.Logger, cfg config) {
 	ev.Msg("configuration")
 }
 
-// serveAPI serves the HTTP API on ln until ctx ends, then drains it. live
-// is the engine in this process (agent transfers and notes on live calls);
-// nil when none runs here.
-func serveAPI(ctx context.Context, cfg config, st api.Store, live api.Live, ln net.Listener, log zerolog.Logger) error {
+// serveAPI serves the HTTP API and the console on ln until ctx ends, then
+// drains them. eng is the engine in this process (agent transfers and
+// notes on live calls, the calls now on the wallboard, the callers'
+// recordings); nil when none runs here.
+func serveAPI(ctx context.Context, cfg config, st api.Store, eng *engine, ln net.Listener, log zerolog.Logger) error {
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	h, err := api.NewHandler(api.Config{Store: st, Logger: log, Registry: reg, Live: live})
+	acfg := api.Config{Store: st, Logger: log, Registry: reg}
+	ccfg := console.Config{Store: st, Logger: log, Location: cfg.Location}
+	if eng != nil {
+		acfg.Live = eng.Engine
+		ccfg.Live, ccfg.Recordings = eng.board, eng.control
+	}
+	h, err := api.NewHandler(acfg)
 	if err != nil {
 		return fmt.Errorf("api: %w", err)
 	}
-	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
-	log.Info().Str("addr", "http://"+ln.Addr().String()).Msg("API listening")
+	ccfg.API = h
+	con, err := console.New(ccfg)
+	if err != nil {
+		return fmt.Errorf("console: %w", err)
+	}
+	h.Mount("/console", con)
+	srv := &http.Server{Handler: withConsoleHome(h), ReadHeaderTimeout: 10 * time.Second}
+	log.Info().Str("addr", "http://"+ln.Addr().String()).Str("console", "http://"+ln.Addr().String()+"/console/").Msg("API listening")
 	return api.Serve(ctx, srv, ln, 30*time.Second)
+}
+
+// withConsoleHome sends a browser at / to the console.
+func withConsoleHome(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/" && r.Method == http.MethodGet {
+			http.Redirect(w, r, "/console/", http.StatusFound)
+			return
+		}
+		h.ServeHTTP(w, r)
+	})
 }

@@ -1,0 +1,9 @@
+package console_test
+
+import (
+	"testing"
+
+	"callsvc/api/postgres/pgtest"
+)
+
+func TestMain(m *testing.M) { pgtest.Main(m) }
