@@ -279,14 +279,8 @@ func (c *call) consultWith(cmd *transferCmd, res record.TransferResult, t record
 			req = c.request
 		case c.consult != nil && ev.Leg.ID == c.consult.leg.ID:
 			switch {
-			case state == ringing && c.consult.ended:
-				why := FailNoAnswer
-				if ev.DialStatus != "" && ev.DialStatus != "NOANSWER" {
-					why = ev.DialStatus
-				}
-				return c.consultFailed(why, first, t, cur, bridge)
-			case state == ringing && ev.Kind == EvDialResult && dialFailed(ev.DialStatus):
-				return c.consultFailed(ev.DialStatus, first, t, cur, bridge)
+			case state == ringing && ringFailure(c.consult, ev) != "":
+				return c.consultFailed(ringFailure(c.consult, ev), first, t, cur, bridge)
 			case state == ringing && c.consult.up:
 				c.event("staff_answered", t.ID, map[string]any{"mode": record.TransferAttended})
 				whisperID = ulid.Make().String()

@@ -85,6 +85,9 @@ func TestAttendedTransferTargetNoAnswer(t *testing.T) {
 	cs.sc.waitGone(leg, "the target's phone still rings")
 	_, evs := cs.backWithAgent(t)
 	inOrder(t, "timeline", types(evs), "consult_started", "ringing_staff", "staff_no_answer", "transfer_cancelled")
+	if d := eventData(t, evs, "staff_no_answer"); d["reason"] != "no_answer" {
+		t.Fatalf("staff_no_answer %v", d)
+	}
 	if n := count(types(evs), "staff_answered"); n != 1 {
 		t.Fatalf("%d staff_answered (only the agent's is wanted) in %v", n, types(evs))
 	}

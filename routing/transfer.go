@@ -248,25 +248,39 @@ func (c *call) waitAnswer() (string, error) {
 		if !c.fromAgent(ev) {
 			continue
 		}
-		if c.agent.ended && !c.agent.up {
-			switch {
-			case ev.DialStatus == "NOANSWER":
-				return FailNoAnswer, nil // Asterisk's own ring timeout: the same limit
-			case ev.DialStatus != "":
-				return ev.DialStatus, nil
-			case ev.Cause != "":
-				return ev.Cause, nil
-			}
-			return FailNoAnswer, nil
-		}
-		if ev.Kind == EvDialResult && ev.DialStatus == "NOANSWER" {
-			return FailNoAnswer, nil
-		}
-		if ev.Kind == EvDialResult && dialFailed(ev.DialStatus) {
-			return ev.DialStatus, nil
+		if why := ringFailure(c.agent, ev); why != "" {
+			return why, nil
 		}
 	}
 	return "", nil
+}
+
+// ringFailure reads an event on a ringing person's leg a: why the ring
+// failed, or "" while it goes on (or once answered).
+func ringFailure(a *agentLeg, ev Event) string {
+	if a.ended && !a.up {
+		// Gone unanswered: Asterisk's dial status, else the hangup cause.
+		switch {
+		case ev.DialStatus != "":
+			return dialReason(ev.DialStatus)
+		case ev.Cause != "":
+			return ev.Cause
+		}
+		return FailNoAnswer
+	}
+	if ev.Kind == EvDialResult && dialFailed(ev.DialStatus) {
+		return dialReason(ev.DialStatus)
+	}
+	return ""
+}
+
+// dialReason is a failed dial status as a reason: Asterisk's own ring
+// timeout (NOANSWER) is the same limit as ours.
+func dialReason(status string) string {
+	if status == "NOANSWER" {
+		return FailNoAnswer
+	}
+	return status
 }
 
 // dialFailed reports whether a dial status says the phone will not be
