@@ -17,10 +17,6 @@ const (
 	phaseConsult = "consult" // attended transfer: caller on hold, agent and target
 )
 
-// evRequest is an internal event kind: an agent's transfer request taken
-// from Engine.Transfer into the call's goroutine.
-const evRequest EventKind = -1
-
 // transferCmd is a transfer request waiting for the call's goroutine.
 type transferCmd struct {
 	req   record.TransferRequest
@@ -94,7 +90,7 @@ func (c *call) talk(cur *record.Staff, bridge *string, since *time.Time) (*hando
 	renew := c.e.cfg.ReserveLease / 3
 	var keys featureKeys
 	for {
-		ev, err := c.next(renew)
+		w, err := c.next(renew)
 		if errors.Is(err, errTimeout) {
 			c.e.renew(c.ctx, cur.ID, c.rec.ID)
 			continue
@@ -103,12 +99,13 @@ func (c *call) talk(cur *record.Staff, bridge *string, since *time.Time) (*hando
 			return nil, err
 		}
 		var cmd *transferCmd
+		ev, fromAgent := c.fromAgent(w)
 		switch {
-		case ev.Kind == evRequest:
-			cmd = c.request
-		case c.fromAgent(ev) && c.agent.ended:
+		case isAsk(w):
+			cmd = w.(transferAsk).cmd
+		case fromAgent && c.agent.ended:
 			return nil, nil
-		case c.fromAgent(ev) && ev.Kind == EvDTMF:
+		case fromAgent && ev.Kind == EvDTMF:
 			if req, ok := keys.press(ev.Digit); ok {
 				req.CallID, req.By = c.rec.ID, cur.ID
 				cmd = &transferCmd{req: req}
@@ -168,6 +165,11 @@ func (c *call) onRequest(cmd *transferCmd, cur *record.Staff, bridge *string, si
 		return &handoff{d: d, from: cur.ID}, nil
 	}
 	return c.consultWith(cmd, res, *d.Staff, cur, bridge, since)
+}
+
+func isAsk(w wake) bool {
+	_, ok := w.(transferAsk)
+	return ok
 }
 
 // resolveTarget finds and reserves the person a transfer goes to: by id,
@@ -266,7 +268,7 @@ func (c *call) consultWith(cmd *transferCmd, res record.TransferResult, t record
 				return c.consultFailed(FailNoAnswer, first, t, cur, bridge)
 			}
 		}
-		ev, err := c.next(wait)
+		w, err := c.next(wait)
 		if errors.Is(err, errTimeout) {
 			return c.consultFailed(FailNoAnswer, first, t, cur, bridge)
 		}
@@ -274,10 +276,13 @@ func (c *call) consultWith(cmd *transferCmd, res record.TransferResult, t record
 			return nil, err // the caller left: finish ends both legs
 		}
 		var req *transferCmd
+		ev, fromAgent := c.fromAgent(w)
+		pe, fromTarget := w.(personEvent)
 		switch {
-		case ev.Kind == evRequest:
-			req = c.request
-		case c.consult != nil && ev.Leg.ID == c.consult.leg.ID:
+		case isAsk(w):
+			req = w.(transferAsk).cmd
+		case fromTarget && pe.on == c.consult:
+			ev := pe.Event
 			switch {
 			case state == ringing && ringFailure(c.consult, ev) != "":
 				return c.consultFailed(ringFailure(c.consult, ev), first, t, cur, bridge)
@@ -307,7 +312,7 @@ func (c *call) consultWith(cmd *transferCmd, res record.TransferResult, t record
 			case state == talking && c.consult.ended:
 				return nil, c.endConsult("target_left", first, t, cur, bridge)
 			}
-		case c.fromAgent(ev) && c.agent.ended:
+		case fromAgent && c.agent.ended:
 			// The agent hung up: S15 is kept by the engine instead.
 			if state == talking {
 				c.destroyBridge(consultBridge)
@@ -323,7 +328,7 @@ func (c *call) consultWith(cmd *transferCmd, res record.TransferResult, t record
 				return &handoff{d: Decision{Kind: TargetPerson, Department: t.Department, Staff: &t, Rule: "agent_transfer"}, from: first.ID}, nil
 			}
 			// Whispering: the whisper's end completes it (above).
-		case c.fromAgent(ev) && ev.Kind == EvDTMF:
+		case fromAgent && ev.Kind == EvDTMF:
 			if r, ok := keys.press(ev.Digit); ok {
 				r.CallID, r.By = c.rec.ID, first.ID
 				req = &transferCmd{req: r}

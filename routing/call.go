@@ -54,9 +54,8 @@ type call struct {
 
 	// Agent transfers (Engine.Transfer, feature codes).
 	reqs    chan *transferCmd
-	phase   string       // phaseTalk or phaseConsult when requests are taken
-	consult *agentLeg    // the target of an attended transfer
-	request *transferCmd // the request behind the last evRequest from next
+	phase   string    // phaseTalk or phaseConsult when requests are taken
+	consult *agentLeg // the target of an attended transfer
 
 	urg urgentWait // an urgent caller holding for a person's answer
 }
@@ -135,63 +134,97 @@ func (c *call) save() {
 	c.e.cfg.Sink.Call(rec)
 }
 
-// next waits for the next event on the caller's or the agent's leg, up to
-// d (0: no limit but the call's). A caller hangup is errHangup. Customer
-// lookups landing meanwhile are taken in (S3: used once known).
-func (c *call) next(d time.Duration) (Event, error) {
+// A wake is what ended a wait on the call (next): an event on the
+// caller's leg, an event on a person's leg, an agent's transfer request,
+// or a person's answer to an urgent caller.
+type wake interface{ wake() }
+
+type (
+	// callerEvent happened on the caller's leg.
+	callerEvent struct{ Event }
+	// personEvent happened on the leg of a person on the call (the one
+	// talked to, or the target of an attended transfer).
+	personEvent struct {
+		Event
+		on *agentLeg
+	}
+	// transferAsk is an agent's transfer request (Engine.Transfer).
+	transferAsk struct{ cmd *transferCmd }
+	// urgentAnswer is a person's answer to an urgent caller (Engine.AnswerUrgent).
+	urgentAnswer struct{ accept bool }
+)
+
+func (callerEvent) wake()  {}
+func (personEvent) wake()  {}
+func (transferAsk) wake()  {}
+func (urgentAnswer) wake() {}
+
+// next waits up to d (0: no limit but the call's) for the next thing that
+// happens to the call. A caller hangup is errHangup, nothing in time
+// errTimeout. Customer lookups landing meanwhile are taken in (S3: used
+// once known); transfer requests while nobody can act on them are refused.
+func (c *call) next(d time.Duration) (wake, error) {
 	var timeout <-chan time.Time
 	if d > 0 {
 		timeout = c.e.cfg.After(d)
 	}
 	for {
-		var agentEvents, consultEvents <-chan Event
-		if c.agent != nil && !c.agent.ended {
-			agentEvents = c.agent.events
-		}
-		if c.consult != nil && !c.consult.ended {
-			consultEvents = c.consult.events
-		}
-		select {
-		case <-c.ctx.Done():
-			return Event{}, fmt.Errorf("call ended: %w", c.ctx.Err())
-		case <-timeout:
-			return Event{}, errTimeout
-		case r := <-c.lookup:
-			c.tookLookup(r)
-		case ok := <-c.urg.answers:
-			c.urg.got = ok
-			return Event{Kind: evUrgent}, nil
-		case cmd := <-c.reqs:
-			if c.phase == "" {
-				cmd.reply <- transferReply{err: record.Errorf(record.EConflict, "the call is not with a person now")}
-				continue
-			}
-			c.request = cmd
-			return Event{Kind: evRequest}, nil
-		case ev, ok := <-c.events:
-			if !ok {
-				return Event{}, c.closedErr()
-			}
-			if ev.Kind == EvEnd || ev.Kind == EvHangupRequest {
-				return ev, errHangup
-			}
-			return ev, nil
-		case ev, ok := <-agentEvents:
-			if !ok {
-				c.agent.ended = true
-				continue
-			}
-			c.agent.saw(ev)
-			return ev, nil
-		case ev, ok := <-consultEvents:
-			if !ok {
-				c.consult.ended = true
-				continue
-			}
-			c.consult.saw(ev)
-			return ev, nil
+		w, err := c.take(timeout)
+		if w != nil || err != nil {
+			return w, err
 		}
 	}
+}
+
+// take waits for one thing; nil, nil for what next deals with itself.
+func (c *call) take(timeout <-chan time.Time) (wake, error) {
+	select {
+	case <-c.ctx.Done():
+		return nil, fmt.Errorf("call ended: %w", c.ctx.Err())
+	case <-timeout:
+		return nil, errTimeout
+	case r := <-c.lookup:
+		c.tookLookup(r)
+	case ok := <-c.urg.answers:
+		return urgentAnswer{ok}, nil
+	case cmd := <-c.reqs:
+		if c.phase != "" {
+			return transferAsk{cmd}, nil
+		}
+		cmd.answer(record.TransferResult{}, record.Errorf(record.EConflict, "the call is not with a person now"))
+	case ev, ok := <-c.events:
+		if !ok {
+			return nil, c.closedErr()
+		}
+		if ev.Kind == EvEnd || ev.Kind == EvHangupRequest {
+			return nil, errHangup
+		}
+		return callerEvent{ev}, nil
+	case ev, ok := <-c.agent.stream():
+		return c.agent.took(ev, ok), nil
+	case ev, ok := <-c.consult.stream():
+		return c.consult.took(ev, ok), nil
+	}
+	return nil, nil
+}
+
+// stream is the leg's events while it is up (nil otherwise: never ready).
+func (a *agentLeg) stream() <-chan Event {
+	if a == nil || a.ended {
+		return nil
+	}
+	return a.events
+}
+
+// took is an event read from the leg as a wake (ok false: the stream
+// closed, nil).
+func (a *agentLeg) took(ev Event, ok bool) wake {
+	if !ok {
+		a.ended = true
+		return nil
+	}
+	a.saw(ev)
+	return personEvent{ev, a}
 }
 
 // saw updates a person's leg state from one of its events.
@@ -228,7 +261,15 @@ func (c *call) aside(ev Event, ok bool) error {
 	return nil
 }
 
-func (c *call) fromAgent(ev Event) bool { return c.agent != nil && ev.Leg.ID == c.agent.leg.ID }
+// fromAgent returns w's event when it happened on the leg of the person
+// talked to.
+func (c *call) fromAgent(w wake) (Event, bool) {
+	ev, ok := w.(personEvent)
+	if !ok || c.agent == nil || ev.on != c.agent {
+		return Event{}, false
+	}
+	return ev.Event, true
+}
 
 // play plays media to the caller and waits for it to finish. With
 // interrupt, the first key pressed stops it and is returned; otherwise keys
@@ -247,12 +288,13 @@ func (c *call) play(interrupt bool, media ...string) (string, error) {
 	defer func() { c.playing = "" }()
 	c.heard(media)
 	for {
-		ev, err := c.next(0)
+		w, err := c.next(0)
 		if err != nil {
 			return "", err
 		}
+		ev, ok := w.(callerEvent)
 		switch {
-		case c.fromAgent(ev):
+		case !ok:
 			continue
 		case ev.Kind == EvPlaybackFinished && ev.PlaybackID == id:
 			if ev.Failed {
@@ -291,11 +333,11 @@ func (c *call) digit(d time.Duration) (string, error) {
 		if left <= 0 {
 			return "", errTimeout
 		}
-		ev, err := c.next(left)
+		w, err := c.next(left)
 		if err != nil {
 			return "", err
 		}
-		if ev.Kind == EvDTMF && !c.fromAgent(ev) {
+		if ev, ok := w.(callerEvent); ok && ev.Kind == EvDTMF {
 			return ev.Digit, nil
 		}
 	}

@@ -91,7 +91,7 @@ func (c *call) recordMessage(s record.Staff, take int) (string, time.Duration, e
 	started := c.now()
 	c.event("message_recording", s.ID, map[string]any{"recording": name, "take": take})
 	for {
-		ev, err := c.next(a.MessageMax + time.Minute)
+		w, err := c.next(a.MessageMax + time.Minute)
 		if errors.Is(err, errHangup) {
 			return name, c.now().Sub(started), err
 		}
@@ -101,6 +101,7 @@ func (c *call) recordMessage(s record.Staff, take int) (string, time.Duration, e
 		if err != nil {
 			return "", 0, err
 		}
+		ev, _ := w.(callerEvent)
 		switch {
 		case ev.Kind == EvRecordingFinished && ev.RecordingName == name:
 			d := ev.Duration

@@ -31,7 +31,7 @@ func (c *call) takeRecording(intent string) error {
 	}
 	c.event("recording_started", "", map[string]any{"recording": name, "intent": intent})
 	for {
-		ev, err := c.next(c.e.cfg.MaxRecording + time.Minute)
+		w, err := c.next(c.e.cfg.MaxRecording + time.Minute)
 		if errors.Is(err, errHangup) {
 			// The caller said it all and hung up: Asterisk keeps what was
 			// recorded; the record says so.
@@ -42,6 +42,7 @@ func (c *call) takeRecording(intent string) error {
 		if err != nil {
 			return err
 		}
+		ev, _ := w.(callerEvent)
 		switch {
 		case ev.Kind == EvRecordingFinished && ev.RecordingName == name:
 			c.event("recording_kept", "", map[string]any{"recording": name, "intent": intent,

@@ -238,14 +238,15 @@ func (c *call) waitAnswer() (string, error) {
 		if left <= 0 {
 			return FailNoAnswer, nil
 		}
-		ev, err := c.next(left)
+		w, err := c.next(left)
 		if errors.Is(err, errTimeout) {
 			return FailNoAnswer, nil
 		}
 		if err != nil {
 			return "", err
 		}
-		if !c.fromAgent(ev) {
+		ev, ok := c.fromAgent(w)
+		if !ok {
 			continue
 		}
 		if why := ringFailure(c.agent, ev); why != "" {
@@ -305,12 +306,13 @@ func (c *call) whisper(cc record.CallContext) (bool, time.Time, error) {
 	}
 	started := c.now()
 	for {
-		ev, err := c.next(0)
+		w, err := c.next(0)
 		if err != nil {
 			return false, started, err
 		}
-		if !c.fromAgent(ev) {
-			if ev.Kind == EvDTMF {
+		ev, ok := c.fromAgent(w)
+		if !ok {
+			if ev, ok := w.(callerEvent); ok && ev.Kind == EvDTMF {
 				c.typed = append(c.typed, ev.Digit)
 			}
 			continue
