@@ -11,12 +11,6 @@ import (
 	"callsvc/api/record"
 )
 
-// Phases in which a call takes agent transfer requests.
-const (
-	phaseTalk    = "talk"    // caller and a person are bridged
-	phaseConsult = "consult" // attended transfer: caller on hold, agent and target
-)
-
 // transferCmd is a transfer request waiting for the call's goroutine.
 type transferCmd struct {
 	req   record.TransferRequest
@@ -63,7 +57,7 @@ func (e *Engine) Transfer(ctx context.Context, req record.TransferRequest) (reco
 	}
 	cmd := &transferCmd{req: req, reply: make(chan transferReply, 1)}
 	select {
-	case c.reqs <- cmd:
+	case c.xfer.reqs <- cmd:
 	case <-c.ctx.Done():
 		return record.TransferResult{}, record.Errorf(record.ENotFound, "call %s has ended", req.CallID)
 	case <-ctx.Done():
@@ -85,8 +79,8 @@ func (e *Engine) Transfer(ctx context.Context, req record.TransferRequest) (reco
 // leaves; a handoff for a blind transfer; an error when the caller leaves.
 // An attended transfer that completes changes *cur, *bridge and *since.
 func (c *call) talk(cur *record.Staff, bridge *string, since *time.Time) (*handoff, error) {
-	c.phase = phaseTalk
-	defer func() { c.phase = "" }()
+	c.xfer.open = true
+	defer func() { c.xfer.open = false }()
 	renew := c.e.cfg.ReserveLease / 3
 	var keys featureKeys
 	for {
@@ -212,8 +206,6 @@ func (c *call) resolveTarget(req record.TransferRequest, cur record.Staff) (Deci
 // caller to the agent. The agent hanging up completes it; before the
 // target has answered, it becomes a blind transfer to them.
 func (c *call) consultWith(cmd *transferCmd, res record.TransferResult, t record.Staff, cur *record.Staff, bridge *string, since *time.Time) (*handoff, error) {
-	c.phase = phaseConsult
-	defer func() { c.phase = phaseTalk }()
 	first := *cur
 	// Unless the target ends up with the caller (or is handed a blind
 	// transfer), their leg is ended, their screen closed and they are
@@ -237,14 +229,14 @@ func (c *call) consultWith(cmd *transferCmd, res record.TransferResult, t record
 		cmd.answer(record.TransferResult{}, record.Wrap(record.EUnavailable, err, "could not put the caller on hold"))
 		return nil, c.controlErr("music on hold", err)
 	}
-	c.attempts++
+	c.carried.attempts++
 	cc := c.context()
 	c.event("consult_started", t.ID, map[string]any{"from_staff_id": first.ID, "to_staff_id": t.ID})
-	c.event("ringing_staff", t.ID, map[string]any{"endpoint": t.Endpoint, "attempt": c.attempts, "summary": cc.Summary(),
+	c.event("ringing_staff", t.ID, map[string]any{"endpoint": t.Endpoint, "attempt": c.carried.attempts, "summary": cc.Summary(),
 		"from_staff_id": first.ID, "mode": record.TransferAttended})
 	c.pop(t.ID, "offered", cc)
 	var err error
-	if c.consult, err = c.ringPerson(t, cc); err != nil {
+	if c.xfer.consult, err = c.ringPerson(t, cc); err != nil {
 		cmd.answer(record.TransferResult{}, record.Wrap(record.EUnavailable, err, "could not ring the target"))
 		return nil, c.endConsult(FailOriginate, first, t, cur, bridge)
 	}
@@ -281,19 +273,19 @@ func (c *call) consultWith(cmd *transferCmd, res record.TransferResult, t record
 		switch {
 		case isAsk(w):
 			req = w.(transferAsk).cmd
-		case fromTarget && pe.on == c.consult:
+		case fromTarget && pe.on == c.xfer.consult:
 			ev := pe.Event
 			switch {
-			case state == ringing && ringFailure(c.consult, ev) != "":
-				return c.consultFailed(ringFailure(c.consult, ev), first, t, cur, bridge)
-			case state == ringing && c.consult.up:
+			case state == ringing && ringFailure(c.xfer.consult, ev) != "":
+				return c.consultFailed(ringFailure(c.xfer.consult, ev), first, t, cur, bridge)
+			case state == ringing && c.xfer.consult.up:
 				c.event("staff_answered", t.ID, map[string]any{"mode": record.TransferAttended})
 				whisperID = ulid.Make().String()
-				if err := c.e.cfg.Control.Play(c.ctx, c.consult.leg, whisperID, c.whisperMedia(cc)...); err != nil {
+				if err := c.e.cfg.Control.Play(c.ctx, c.xfer.consult.leg, whisperID, c.whisperMedia(cc)...); err != nil {
 					return c.consultFailed(FailWhisperHangup, first, t, cur, bridge)
 				}
 				state = whispering
-			case state == whispering && c.consult.ended:
+			case state == whispering && c.xfer.consult.ended:
 				return c.consultFailed(FailWhisperHangup, first, t, cur, bridge)
 			case state == whispering && ev.Kind == EvPlaybackFinished && ev.PlaybackID == whisperID:
 				c.event("whisper_played", t.ID, map[string]any{"mode": record.TransferAttended})
@@ -304,12 +296,12 @@ func (c *call) consultWith(cmd *transferCmd, res record.TransferResult, t record
 				if err := c.e.cfg.Control.CreateBridge(c.ctx, c.leg.Node, consultBridge); err != nil {
 					return c.consultFailed(FailBeforeBridge, first, t, cur, bridge)
 				}
-				if err := c.e.cfg.Control.AddToBridge(c.ctx, c.leg.Node, consultBridge, c.agent.leg, c.consult.leg); err != nil {
+				if err := c.e.cfg.Control.AddToBridge(c.ctx, c.leg.Node, consultBridge, c.agent.leg, c.xfer.consult.leg); err != nil {
 					return c.consultFailed(FailBeforeBridge, first, t, cur, bridge)
 				}
 				c.event("consult_connected", t.ID, map[string]any{"from_staff_id": first.ID, "bridge": consultBridge})
 				state = talking
-			case state == talking && c.consult.ended:
+			case state == talking && c.xfer.consult.ended:
 				return nil, c.endConsult("target_left", first, t, cur, bridge)
 			}
 		case fromAgent && c.agent.ended:
@@ -371,7 +363,7 @@ func (c *call) consultWith(cmd *transferCmd, res record.TransferResult, t record
 // consultFailed records why the target did not take the call and returns
 // the caller to the agent.
 func (c *call) consultFailed(why string, first, t record.Staff, cur *record.Staff, bridge *string) (*handoff, error) {
-	c.event("staff_no_answer", t.ID, map[string]any{"reason": why, "attempt": c.attempts, "mode": record.TransferAttended})
+	c.event("staff_no_answer", t.ID, map[string]any{"reason": why, "attempt": c.carried.attempts, "mode": record.TransferAttended})
 	if c.agent == nil || c.agent.ended {
 		// Nobody to return to: the agent left meanwhile. The caller is
 		// taken back for S8 ("anything else?").
@@ -418,7 +410,7 @@ func (c *call) completeConsult(t, first record.Staff, cur *record.Staff, bridge 
 		return c.controlErr("create bridge", err)
 	}
 	*bridge = id
-	if err := c.e.cfg.Control.AddToBridge(c.ctx, c.leg.Node, id, c.leg, c.consult.leg); err != nil {
+	if err := c.e.cfg.Control.AddToBridge(c.ctx, c.leg.Node, id, c.leg, c.xfer.consult.leg); err != nil {
 		return c.controlErr("bridge", err)
 	}
 	now := c.now()
@@ -427,18 +419,18 @@ func (c *call) completeConsult(t, first record.Staff, cur *record.Staff, bridge 
 	c.hangupAgent()
 	c.pop(first.ID, "ended", c.context())
 	c.e.release(first.ID, c.rec.ID, now)
-	c.agent, c.consult = c.consult, nil
+	c.agent, c.xfer.consult = c.xfer.consult, nil
 	*cur = t
 	c.rec.Transferred = true
 	c.addStaff(t.ID)
-	c.chain = append(c.chain, t.ID)
-	data := map[string]any{"from_staff_id": first.ID, "to_staff_id": t.ID, "chain": append([]string(nil), c.chain...), "bridge": id}
+	c.carried.chain = append(c.carried.chain, t.ID)
+	data := map[string]any{"from_staff_id": first.ID, "to_staff_id": t.ID, "chain": append([]string(nil), c.carried.chain...), "bridge": id}
 	if why != "" {
 		data["reason"] = why
 	}
 	c.event("transfer_completed", t.ID, data)
 	c.event("connected", t.ID, map[string]any{"staff_id": t.ID, "extension": t.Extension, "bridge": id,
-		"chain": append([]string(nil), c.chain...)})
+		"chain": append([]string(nil), c.carried.chain...)})
 	c.save()
 	c.pop(t.ID, "connected", c.context())
 	return nil
@@ -497,8 +489,6 @@ func (c *call) addNote(by, note string) {
 	if note == "" {
 		return
 	}
-	c.notesMu.Lock()
-	c.notes = append(c.notes, note)
-	c.notesMu.Unlock()
+	c.carried.addNote(note)
 	c.event("note_added", by, map[string]any{"text": note})
 }

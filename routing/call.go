@@ -32,32 +32,72 @@ type call struct {
 	lang   prompt.Lang
 
 	events  <-chan Event // the caller leg
+	typed   typeAhead    // the caller's keys not yet read
+	playing string       // the playback in progress, if any
 	agent   *agentLeg    // the person being rung or talked to
 	lookup  chan lookupResult
-	typed   []string // digits pressed ahead of a prompt (type-ahead)
+	looking bool // a lookup is under way
 	rec     record.Call
 	lastUpd time.Time
 	cust    *record.Customer
-	looking bool   // a lookup is under way
-	playing string // the playback in progress, if any
 	greeted bool
 	lost    atomic.Bool // set by Engine.Resync: the channel is gone
 	matters int
 
-	// The context that travels with the call (S11).
+	carried carried    // the context that travels with the call (S11)
+	xfer    transfers  // agent transfers (Engine.Transfer, feature codes)
+	urg     urgentWait // an urgent caller holding for a person's answer
+}
+
+// typeAhead is keys the caller pressed before a prompt asked for them, in
+// order: the next prompt that reads keys takes them first.
+type typeAhead []string
+
+func (t *typeAhead) push(d string) { *t = append(*t, d) }
+
+// pop takes the first key waiting ("" and false when none is).
+func (t *typeAhead) pop() (string, bool) {
+	if len(*t) == 0 {
+		return "", false
+	}
+	d := (*t)[0]
+	*t = (*t)[1:]
+	return d, true
+}
+
+// clear drops the keys waiting (a # pressed during instructions must not
+// end the recording that follows at once).
+func (t *typeAhead) clear() { *t = nil }
+
+// carried is the context that travels with the call to every person it
+// reaches (S11), besides what the record holds.
+type carried struct {
 	path       []string // intents chosen at the menu, in order
 	reasonClip string   // the last recording the caller left
 	chain      []string // people who took the call, in order
 	attempts   int      // people rung so far
 	notesMu    sync.Mutex
 	notes      []string // typed by agents (Engine.AddNote, another goroutine)
+}
 
-	// Agent transfers (Engine.Transfer, feature codes).
-	reqs    chan *transferCmd
-	phase   string    // phaseTalk or phaseConsult when requests are taken
-	consult *agentLeg // the target of an attended transfer
+// addNote keeps a note (already tidied) for whoever takes the call next.
+func (k *carried) addNote(text string) {
+	k.notesMu.Lock()
+	k.notes = append(k.notes, text)
+	k.notesMu.Unlock()
+}
 
-	urg urgentWait // an urgent caller holding for a person's answer
+func (k *carried) notesNow() []string {
+	k.notesMu.Lock()
+	defer k.notesMu.Unlock()
+	return append([]string(nil), k.notes...)
+}
+
+// transfers is the call's side of agent transfers.
+type transfers struct {
+	reqs    chan *transferCmd // from Engine.Transfer
+	open    bool              // the caller is with a person: requests are taken
+	consult *agentLeg         // the target of an attended transfer
 }
 
 type agentLeg struct {
@@ -77,7 +117,7 @@ func (e *Engine) newCall(a Arrival) *call {
 	ctx, cancel := context.WithCancel(e.root)
 	now := e.cfg.Now().UTC()
 	c := &call{e: e, leg: a.Leg, arr: a, ctx: ctx, cancel: cancel, lang: e.cfg.Language,
-		lookup: make(chan lookupResult, 1), reqs: make(chan *transferCmd)}
+		lookup: make(chan lookupResult, 1), xfer: transfers{reqs: make(chan *transferCmd)}}
 	c.urg.answers = make(chan bool)
 	c.rec = record.Call{
 		ID:           ulid.Make().String(),
@@ -187,8 +227,8 @@ func (c *call) take(timeout <-chan time.Time) (wake, error) {
 		c.tookLookup(r)
 	case ok := <-c.urg.answers:
 		return urgentAnswer{ok}, nil
-	case cmd := <-c.reqs:
-		if c.phase != "" {
+	case cmd := <-c.xfer.reqs:
+		if c.xfer.open {
 			return transferAsk{cmd}, nil
 		}
 		cmd.answer(record.TransferResult{}, record.Errorf(record.EConflict, "the call is not with a person now"))
@@ -202,8 +242,8 @@ func (c *call) take(timeout <-chan time.Time) (wake, error) {
 		return callerEvent{ev}, nil
 	case ev, ok := <-c.agent.stream():
 		return c.agent.took(ev, ok), nil
-	case ev, ok := <-c.consult.stream():
-		return c.consult.took(ev, ok), nil
+	case ev, ok := <-c.xfer.consult.stream():
+		return c.xfer.consult.took(ev, ok), nil
 	}
 	return nil, nil
 }
@@ -256,7 +296,7 @@ func (c *call) aside(ev Event, ok bool) error {
 	case ev.Kind == EvEnd || ev.Kind == EvHangupRequest:
 		return errHangup
 	case ev.Kind == EvDTMF:
-		c.typed = append(c.typed, ev.Digit)
+		c.typed.push(ev.Digit)
 	}
 	return nil
 }
@@ -275,10 +315,10 @@ func (c *call) fromAgent(w wake) (Event, bool) {
 // interrupt, the first key pressed stops it and is returned; otherwise keys
 // are kept for the next prompt that reads digits (type-ahead).
 func (c *call) play(interrupt bool, media ...string) (string, error) {
-	if interrupt && len(c.typed) > 0 {
-		d := c.typed[0]
-		c.typed = c.typed[1:]
-		return d, nil
+	if interrupt {
+		if d, ok := c.typed.pop(); ok {
+			return d, nil
+		}
 	}
 	id := ulid.Make().String()
 	if err := c.e.cfg.Control.Play(c.ctx, c.leg, id, media...); err != nil {
@@ -303,7 +343,7 @@ func (c *call) play(interrupt bool, media ...string) (string, error) {
 			return "", nil
 		case ev.Kind == EvDTMF:
 			if !interrupt {
-				c.typed = append(c.typed, ev.Digit)
+				c.typed.push(ev.Digit)
 				continue
 			}
 			// Stop the prompt; its PlaybackFinished is ignored by id.
@@ -322,10 +362,8 @@ func (c *call) heard(media []string) {
 
 // digit waits up to d for one key (type-ahead first).
 func (c *call) digit(d time.Duration) (string, error) {
-	if len(c.typed) > 0 {
-		k := c.typed[0]
-		c.typed = c.typed[1:]
-		return k, nil
+	if d, ok := c.typed.pop(); ok {
+		return d, nil
 	}
 	deadline := c.now().Add(d)
 	for {

@@ -116,7 +116,7 @@ func (c *call) answer() error {
 				return err
 			}
 			if ev, ok := w.(callerEvent); ok && ev.Kind == EvDTMF {
-				c.typed = append(c.typed, ev.Digit)
+				c.typed.push(ev.Digit)
 			}
 		}
 	}

@@ -117,7 +117,7 @@ func (c *call) choose(ch choice, by, digit string, attempt int) {
 		data["fallback"] = true
 	}
 	c.event("menu_choice", "", data)
-	c.path = append(c.path, ch.intent)
+	c.carried.path = append(c.carried.path, ch.intent)
 	if c.rec.Intent == "" {
 		c.rec.Intent = ch.intent
 	}

@@ -81,7 +81,7 @@ func (c *call) recordMessage(s record.Staff, take int) (string, time.Duration, e
 	if _, err := c.play(false, c.media(prompt.KeyMessageInstructions)); err != nil {
 		return "", 0, err
 	}
-	c.typed = nil // a # pressed during the instructions must not end it at once
+	c.typed.clear() // a # pressed during the instructions must not end it at once
 	name := fmt.Sprintf("callsvc-%s-message-%d-%d", strings.ToLower(c.rec.ID), c.matters+1, take)
 	a := c.e.cfg.Away
 	if err := c.e.cfg.Control.Record(c.ctx, c.leg, RecordOptions{Name: name, Format: "wav",

@@ -21,7 +21,7 @@ func (c *call) takeRecording(intent string) error {
 	if _, err := c.play(false, c.media(instr)); err != nil {
 		return err
 	}
-	c.typed = nil // a # pressed during the instructions must not end the recording at once
+	c.typed.clear() // a # pressed during the instructions must not end the recording at once
 	// One call may leave several (S8 loops): the matter's number keeps names unique.
 	name := fmt.Sprintf("callsvc-%s-%s-%d", strings.ToLower(c.rec.ID), intent, c.matters+1)
 	err := c.e.cfg.Control.Record(c.ctx, c.leg, RecordOptions{Name: name, Format: "wav",
@@ -58,7 +58,7 @@ func (c *call) takeRecording(intent string) error {
 }
 
 func (c *call) keepNote(intent, name string) {
-	c.reasonClip = name
+	c.carried.reasonClip = name
 	line := fmt.Sprintf("%s recorded: %s", intent, name)
 	if c.rec.Notes == "" {
 		c.rec.Notes = line

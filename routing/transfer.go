@@ -92,7 +92,7 @@ func (c *call) transfer(d Decision, from string) error {
 func (c *call) tryPerson(s record.Staff, from string) (string, error) {
 	cur := s // the person on the call; an attended transfer changes it
 	defer func() { c.e.release(cur.ID, c.rec.ID, c.now()) }()
-	c.attempts++
+	c.carried.attempts++
 	cc := c.context()
 	c.pop(s.ID, "offered", cc)
 	// Every offer is closed on the person's screen (missed or ended)
@@ -108,7 +108,7 @@ func (c *call) tryPerson(s record.Staff, from string) (string, error) {
 	if err := c.e.cfg.Control.StartMOH(c.ctx, c.leg); err != nil {
 		return "", c.controlErr("music on hold", err)
 	}
-	data := map[string]any{"endpoint": s.Endpoint, "attempt": c.attempts, "summary": cc.Summary(), "context": cc}
+	data := map[string]any{"endpoint": s.Endpoint, "attempt": c.carried.attempts, "summary": cc.Summary(), "context": cc}
 	if from != "" {
 		data["from_staff_id"] = from
 	}
@@ -159,12 +159,12 @@ func (c *call) tryPerson(s record.Staff, from string) (string, error) {
 		c.rec.Transferred = true
 	}
 	c.addStaff(s.ID)
-	c.chain = append(c.chain, s.ID)
+	c.carried.chain = append(c.carried.chain, s.ID)
 	// The engine's own share of answer-to-bridge: everything but the
 	// whisper's playing time (the benchmark's figure).
 	setup := whisperStart.Sub(answeredAt) + connectedAt.Sub(whisperedAt)
 	c.event("connected", s.ID, map[string]any{"staff_id": s.ID, "extension": s.Extension, "bridge": bridgeID,
-		"answer_to_bridge_us": setup.Microseconds(), "chain": append([]string(nil), c.chain...)})
+		"answer_to_bridge_us": setup.Microseconds(), "chain": append([]string(nil), c.carried.chain...)})
 	c.save()
 	c.pop(s.ID, "connected", c.context())
 
@@ -313,7 +313,7 @@ func (c *call) whisper(cc record.CallContext) (bool, time.Time, error) {
 		ev, ok := c.fromAgent(w)
 		if !ok {
 			if ev, ok := w.(callerEvent); ok && ev.Kind == EvDTMF {
-				c.typed = append(c.typed, ev.Digit)
+				c.typed.push(ev.Digit)
 			}
 			continue
 		}
@@ -416,7 +416,7 @@ func (c *call) abandoned(s record.Staff, during string) {
 // notAnswered records why s did not take the call, ends their leg and
 // takes the caller off hold; the transfer loop apologises (S15).
 func (c *call) notAnswered(s record.Staff, why string) (string, error) {
-	c.event("staff_no_answer", s.ID, map[string]any{"reason": why, "attempt": c.attempts})
+	c.event("staff_no_answer", s.ID, map[string]any{"reason": why, "attempt": c.carried.attempts})
 	c.hangupAgent()
 	if err := c.e.cfg.Control.StopMOH(c.ctx, c.leg); err != nil {
 		return "", c.controlErr("stop music on hold", err)
@@ -455,8 +455,8 @@ func (c *call) hangupAgent() {
 
 // hangupConsult ends an attended transfer's target leg, if any.
 func (c *call) hangupConsult() {
-	a := c.consult
-	c.consult = nil
+	a := c.xfer.consult
+	c.xfer.consult = nil
 	c.hangupLeg(a)
 }
 

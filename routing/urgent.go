@@ -142,7 +142,7 @@ func (c *call) awaitUrgent(timeout time.Duration) (string, error) {
 			return "declined", nil
 		case callerEvent:
 			if w.Kind == EvDTMF {
-				c.typed = append(c.typed, w.Digit)
+				c.typed.push(w.Digit)
 			}
 		}
 	}
