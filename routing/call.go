@@ -34,7 +34,7 @@ type call struct {
 	events  <-chan Event // the caller leg
 	typed   typeAhead    // the caller's keys not yet read
 	playing string       // the playback in progress, if any
-	agent   *agentLeg    // the person being rung or talked to
+	with    *person      // the person being rung or talked to
 	lookup  chan lookupResult
 	looking bool // a lookup is under way
 	rec     record.Call
@@ -95,17 +95,9 @@ func (k *carried) notesNow() []string {
 
 // transfers is the call's side of agent transfers.
 type transfers struct {
-	reqs    chan *transferCmd // from Engine.Transfer
-	open    bool              // the caller is with a person: requests are taken
-	consult *agentLeg         // the target of an attended transfer
-}
-
-type agentLeg struct {
-	leg    Leg
-	events <-chan Event
-	cancel context.CancelFunc // ends the watch
-	up     bool               // in the application (answered)
-	ended  bool
+	reqs   chan *transferCmd // from Engine.Transfer
+	open   bool              // the caller is with a person: requests are taken
+	target *person           // an attended transfer's target
 }
 
 type lookupResult struct {
@@ -186,7 +178,7 @@ type (
 	// talked to, or the target of an attended transfer).
 	personEvent struct {
 		Event
-		on *agentLeg
+		on *person
 	}
 	// transferAsk is an agent's transfer request (Engine.Transfer).
 	transferAsk struct{ cmd *transferCmd }
@@ -240,41 +232,12 @@ func (c *call) take(timeout <-chan time.Time) (wake, error) {
 			return nil, errHangup
 		}
 		return callerEvent{ev}, nil
-	case ev, ok := <-c.agent.stream():
-		return c.agent.took(ev, ok), nil
-	case ev, ok := <-c.xfer.consult.stream():
-		return c.xfer.consult.took(ev, ok), nil
+	case ev, ok := <-c.with.stream():
+		return c.with.took(ev, ok), nil
+	case ev, ok := <-c.xfer.target.stream():
+		return c.xfer.target.took(ev, ok), nil
 	}
 	return nil, nil
-}
-
-// stream is the leg's events while it is up (nil otherwise: never ready).
-func (a *agentLeg) stream() <-chan Event {
-	if a == nil || a.ended {
-		return nil
-	}
-	return a.events
-}
-
-// took is an event read from the leg as a wake (ok false: the stream
-// closed, nil).
-func (a *agentLeg) took(ev Event, ok bool) wake {
-	if !ok {
-		a.ended = true
-		return nil
-	}
-	a.saw(ev)
-	return personEvent{ev, a}
-}
-
-// saw updates a person's leg state from one of its events.
-func (a *agentLeg) saw(ev Event) {
-	if ev.Kind == EvEnd || ev.Kind == EvHangupRequest {
-		a.ended = true
-	}
-	if ev.Kind == EvStart {
-		a.up = true
-	}
 }
 
 // closedErr is why the caller's event stream closed: it ends with the
@@ -299,16 +262,6 @@ func (c *call) aside(ev Event, ok bool) error {
 		c.typed.push(ev.Digit)
 	}
 	return nil
-}
-
-// fromAgent returns w's event when it happened on the leg of the person
-// talked to.
-func (c *call) fromAgent(w wake) (Event, bool) {
-	ev, ok := w.(personEvent)
-	if !ok || c.agent == nil || ev.on != c.agent {
-		return Event{}, false
-	}
-	return ev.Event, true
 }
 
 // play plays media to the caller and waits for it to finish. With

@@ -107,12 +107,14 @@ func (c *call) urgent(s record.Staff, st record.EffectiveStatus) (done bool, err
 		_, err := c.play(false, c.media(prompt.KeyUrgentNoReply))
 		return false, err
 	}
-	why, err := c.tryPerson(s, "")
-	if err != nil {
-		return false, err
-	}
-	if why != "" {
+	h, err := c.tryPerson(s, "")
+	switch {
+	case h != nil:
+		return true, c.passOn(h)
+	case failed(err):
 		_, err := c.play(false, c.media(prompt.KeyUrgentNoReply))
+		return false, err
+	case err != nil:
 		return false, err
 	}
 	return true, nil

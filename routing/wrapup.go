@@ -83,8 +83,8 @@ func (c *call) finish(endedBy string) {
 		delete(c.e.calls, c.rec.ID)
 		c.e.mu.Unlock()
 	}()
-	c.hangupAgent()
-	c.hangupConsult()
+	c.hangUp(c.with)
+	c.hangUp(c.xfer.target)
 	if endedBy == "system" && !c.lost.Load() {
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		if err := c.e.cfg.Control.Hangup(ctx, c.leg, "normal"); err != nil {
