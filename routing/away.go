@@ -191,8 +191,7 @@ func (c *call) away(s record.Staff) error {
 			}
 			dd := Decision{Kind: TargetPerson, Department: s.Department, Staff: next, Requested: &s,
 				Rule: "away:colleague", Reason: "the person asked for is away; the caller chose a free colleague"}
-			c.event("routed", next.ID, map[string]any{"rule": dd.Rule, "reason": dd.Reason, "target": string(dd.Kind),
-				"department": dd.Department, "staff_id": next.ID, "requested_staff_id": s.ID})
+			c.routed(dd)
 			return c.connect(dd)
 		case d == awayUrgent:
 			done, err := c.urgent(s, st)
