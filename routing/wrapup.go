@@ -2,7 +2,6 @@ package routing
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"time"
 
@@ -15,15 +14,9 @@ func (c *call) anythingElse() (bool, error) {
 	if c.matters >= c.e.cfg.MaxMatters {
 		return false, nil
 	}
-	d, err := c.play(true, c.media(prompt.KeyAnythingElse))
+	d, err := c.ask(c.media(prompt.KeyAnythingElse))
 	if err != nil {
 		return false, err
-	}
-	if d == "" {
-		d, err = c.digit(c.e.cfg.MenuTimeout)
-		if err != nil && !errors.Is(err, errTimeout) {
-			return false, err
-		}
 	}
 	c.event("anything_else", "", map[string]any{"answer": d})
 	return d == "1", nil
