@@ -299,7 +299,7 @@ func (c *call) completeConsult(k *consultation, why string) error {
 	t.bridge, t.since = id, now
 	c.with, c.xfer.target, k.completed = t, nil, true
 	c.rec.Transferred = true
-	c.took(t)
+	c.takenBy(t)
 	data := map[string]any{"from_staff_id": a.staff.ID, "to_staff_id": t.staff.ID, "chain": append([]string(nil), c.carried.chain...), "bridge": id}
 	if why != "" {
 		data["reason"] = why

@@ -159,15 +159,15 @@ func (c *call) connected(p *person, from string, setup time.Duration) {
 	if from != "" {
 		c.rec.Transferred = true
 	}
-	c.took(p)
+	c.takenBy(p)
 	c.event("connected", p.staff.ID, map[string]any{"staff_id": p.staff.ID, "extension": p.staff.Extension, "bridge": p.bridge,
 		"answer_to_bridge_us": setup.Microseconds(), "chain": append([]string(nil), c.carried.chain...)})
 	c.save()
 	c.pop(p.staff.ID, "connected", c.context())
 }
 
-// took adds p to the people who took the call.
-func (c *call) took(p *person) {
+// takenBy adds p to the people who took the call.
+func (c *call) takenBy(p *person) {
 	c.addStaff(p.staff.ID)
 	c.carried.chain = append(c.carried.chain, p.staff.ID)
 }
