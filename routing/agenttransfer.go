@@ -4,22 +4,9 @@ import (
 	"context"
 	"errors"
 	"strings"
-	"time"
-
-	"github.com/oklog/ulid/v2"
 
 	"callsvc/api/record"
 )
-
-// Phases in which a call takes agent transfer requests.
-const (
-	phaseTalk    = "talk"    // caller and a person are bridged
-	phaseConsult = "consult" // attended transfer: caller on hold, agent and target
-)
-
-// evRequest is an internal event kind: an agent's transfer request taken
-// from Engine.Transfer into the call's goroutine.
-const evRequest EventKind = -1
 
 // transferCmd is a transfer request waiting for the call's goroutine.
 type transferCmd struct {
@@ -67,7 +54,7 @@ func (e *Engine) Transfer(ctx context.Context, req record.TransferRequest) (reco
 	}
 	cmd := &transferCmd{req: req, reply: make(chan transferReply, 1)}
 	select {
-	case c.reqs <- cmd:
+	case c.xfer.reqs <- cmd:
 	case <-c.ctx.Done():
 		return record.TransferResult{}, record.Errorf(record.ENotFound, "call %s has ended", req.CallID)
 	case <-ctx.Done():
@@ -83,53 +70,61 @@ func (e *Engine) Transfer(ctx context.Context, req record.TransferRequest) (reco
 	}
 }
 
-// talk waits while the caller and *cur talk, renewing the shared
-// reservation so it does not lapse during a long call, and takes transfer
-// requests (API or feature codes). It returns nil, nil when the person
-// leaves; a handoff for a blind transfer; an error when the caller leaves.
-// An attended transfer that completes changes *cur, *bridge and *since.
-func (c *call) talk(cur *record.Staff, bridge *string, since *time.Time) (*handoff, error) {
-	c.phase = phaseTalk
-	defer func() { c.phase = "" }()
+// talk waits while the caller and the person with them (c.with) talk,
+// renewing the shared reservation so it does not lapse during a long
+// call, and takes transfer requests (API or feature codes). It returns
+// nil, nil when the person leaves; a handoff for a blind transfer; an
+// error when the caller leaves. An attended transfer that completes puts
+// someone else with the caller.
+func (c *call) talk() (*handoff, error) {
+	c.xfer.open = true
+	defer func() { c.xfer.open = false }()
 	renew := c.e.cfg.ReserveLease / 3
 	var keys featureKeys
 	for {
-		ev, err := c.next(renew)
+		w, err := c.next(renew)
 		if errors.Is(err, errTimeout) {
-			c.e.renew(c.ctx, cur.ID, c.rec.ID)
+			c.e.renew(c.ctx, c.with.staff.ID, c.rec.ID)
 			continue
 		}
 		if err != nil {
 			return nil, err
 		}
-		var cmd *transferCmd
-		switch {
-		case ev.Kind == evRequest:
-			cmd = c.request
-		case c.fromAgent(ev) && c.agent.ended:
+		if c.with.left(w) {
 			return nil, nil
-		case c.fromAgent(ev) && ev.Kind == EvDTMF:
-			if req, ok := keys.press(ev.Digit); ok {
-				req.CallID, req.By = c.rec.ID, cur.ID
-				cmd = &transferCmd{req: req}
-			}
 		}
+		cmd := c.asked(w, &keys)
 		if cmd == nil {
 			continue
 		}
-		h, err := c.onRequest(cmd, cur, bridge, since)
-		if err != nil || h != nil {
-			return h, err
-		}
-		if c.agent == nil || c.agent.ended {
-			return nil, nil // the agent left during a failed attended transfer
+		h, err := c.onRequest(cmd)
+		if err != nil || h != nil || c.with.ended {
+			return h, err // ended: the agent left during a failed attended transfer
 		}
 	}
 }
 
+// asked reads w as a transfer request from the person with the caller:
+// through the API, or keyed on their phone as a feature code.
+func (c *call) asked(w wake, keys *featureKeys) *transferCmd {
+	if a, ok := w.(transferAsk); ok {
+		return a.cmd
+	}
+	ev, ok := c.with.from(w)
+	if !ok || ev.Kind != EvDTMF {
+		return nil
+	}
+	req, ok := keys.press(ev.Digit)
+	if !ok {
+		return nil
+	}
+	req.CallID, req.By = c.rec.ID, c.with.staff.ID
+	return &transferCmd{req: req}
+}
+
 // onRequest carries out a transfer request taken while talking.
-func (c *call) onRequest(cmd *transferCmd, cur *record.Staff, bridge *string, since *time.Time) (*handoff, error) {
-	req := cmd.req
+func (c *call) onRequest(cmd *transferCmd) (*handoff, error) {
+	req, cur := cmd.req, c.with.staff
 	if req.By != "" && req.By != cur.ID {
 		cmd.answer(record.TransferResult{}, record.Errorf(record.EForbidden, "only the person on the call can transfer it"))
 		return nil, nil
@@ -138,7 +133,7 @@ func (c *call) onRequest(cmd *transferCmd, cur *record.Staff, bridge *string, si
 		cmd.answer(record.TransferResult{}, record.Errorf(record.EConflict, "no attended transfer is in progress"))
 		return nil, nil
 	}
-	d, err := c.resolveTarget(req, *cur)
+	d, err := c.resolveTarget(req, cur)
 	if err != nil && req.Mode == record.TransferBlind && d.Requested != nil && c.e.cfg.Away.Presence != nil {
 		// A blind transfer to someone away: the caller is handed to the
 		// away wording and options, as if they had asked for the person.
@@ -164,7 +159,7 @@ func (c *call) onRequest(cmd *transferCmd, cur *record.Staff, bridge *string, si
 		cmd.answer(res, nil)
 		return &handoff{d: d, from: cur.ID}, nil
 	}
-	return c.consultWith(cmd, res, *d.Staff, cur, bridge, since)
+	return c.consultWith(cmd, res, *d.Staff)
 }
 
 // resolveTarget finds and reserves the person a transfer goes to: by id,
@@ -197,244 +192,6 @@ func (c *call) resolveTarget(req record.TransferRequest, cur record.Staff) (Deci
 		return Decision{Requested: found}, record.Errorf(record.EConflict, "%s is on another call", found.Name)
 	}
 	return Decision{Kind: TargetPerson, Department: found.Department, Staff: found, Rule: "agent_transfer"}, nil
-}
-
-// consultWith runs an attended transfer (S15: the first person stays until
-// both sides are connected): the caller holds with music, the target's
-// phone rings with the context, they hear the whisper and are bridged with
-// the agent; then complete joins caller and target and only then drops the
-// agent, cancel (or the target leaving or not answering) returns the
-// caller to the agent. The agent hanging up completes it; before the
-// target has answered, it becomes a blind transfer to them.
-func (c *call) consultWith(cmd *transferCmd, res record.TransferResult, t record.Staff, cur *record.Staff, bridge *string, since *time.Time) (*handoff, error) {
-	c.phase = phaseConsult
-	defer func() { c.phase = phaseTalk }()
-	first := *cur
-	// Unless the target ends up with the caller (or is handed a blind
-	// transfer), their leg is ended, their screen closed and they are
-	// released, however the consultation ends.
-	kept := false
-	defer func() {
-		if !kept {
-			c.hangupConsult()
-			c.pop(t.ID, "missed", c.context())
-			c.e.release(t.ID, c.rec.ID, c.now())
-		}
-	}()
-	complete := func(why string) error {
-		err := c.completeConsult(t, first, cur, bridge, since, why)
-		kept = err == nil
-		return err
-	}
-	c.destroyBridge(*bridge) // the caller and the agent return to the application
-	*bridge = ""
-	if err := c.e.cfg.Control.StartMOH(c.ctx, c.leg); err != nil {
-		cmd.answer(record.TransferResult{}, record.Wrap(record.EUnavailable, err, "could not put the caller on hold"))
-		return nil, c.controlErr("music on hold", err)
-	}
-	c.attempts++
-	cc := c.context()
-	c.event(t.ID, record.ConsultStartedData{FromStaffID: first.ID, ToStaffID: t.ID})
-	c.event(t.ID, record.RingingStaffData{Endpoint: t.Endpoint, Attempt: c.attempts, Summary: cc.Summary(),
-		FromStaffID: first.ID, Mode: record.TransferAttended})
-	c.pop(t.ID, "offered", cc)
-	var err error
-	if c.consult, err = c.ringPerson(t, cc); err != nil {
-		cmd.answer(record.TransferResult{}, record.Wrap(record.EUnavailable, err, "could not ring the target"))
-		return nil, c.endConsult(FailOriginate, first, t, cur, bridge)
-	}
-	cmd.answer(res, nil)
-
-	const (
-		ringing = iota
-		whispering
-		talking
-	)
-	state := ringing
-	whisperID := ""
-	consultBridge := ""
-	defer func() { c.destroyBridge(consultBridge) }()
-	deadline := c.now().Add(c.e.cfg.RingTimeout)
-	var keys featureKeys
-	for {
-		wait := time.Duration(0)
-		if state == ringing {
-			if wait = deadline.Sub(c.now()); wait <= 0 {
-				return c.consultFailed(FailNoAnswer, first, t, cur, bridge)
-			}
-		}
-		ev, err := c.next(wait)
-		if errors.Is(err, errTimeout) {
-			return c.consultFailed(FailNoAnswer, first, t, cur, bridge)
-		}
-		if err != nil {
-			return nil, err // the caller left: finish ends both legs
-		}
-		var req *transferCmd
-		switch {
-		case ev.Kind == evRequest:
-			req = c.request
-		case c.consult != nil && ev.Leg.ID == c.consult.leg.ID:
-			switch {
-			case state == ringing && c.consult.ended:
-				why := FailNoAnswer
-				if ev.DialStatus != "" && ev.DialStatus != "NOANSWER" {
-					why = ev.DialStatus
-				}
-				return c.consultFailed(why, first, t, cur, bridge)
-			case state == ringing && ev.Kind == EvDialResult && dialFailed(ev.DialStatus):
-				return c.consultFailed(ev.DialStatus, first, t, cur, bridge)
-			case state == ringing && c.consult.up:
-				c.event(t.ID, record.StaffAnsweredData{Mode: record.TransferAttended})
-				whisperID = ulid.Make().String()
-				if err := c.e.cfg.Control.Play(c.ctx, c.consult.leg, whisperID, c.whisperMedia(cc)...); err != nil {
-					return c.consultFailed(FailWhisperHangup, first, t, cur, bridge)
-				}
-				state = whispering
-			case state == whispering && c.consult.ended:
-				return c.consultFailed(FailWhisperHangup, first, t, cur, bridge)
-			case state == whispering && ev.Kind == EvPlaybackFinished && ev.PlaybackID == whisperID:
-				c.event(t.ID, record.WhisperPlayedData{Mode: record.TransferAttended})
-				if c.agent == nil || c.agent.ended {
-					return nil, complete("")
-				}
-				consultBridge = ulid.Make().String()
-				if err := c.e.cfg.Control.CreateBridge(c.ctx, c.leg.Node, consultBridge); err != nil {
-					return c.consultFailed(FailBeforeBridge, first, t, cur, bridge)
-				}
-				if err := c.e.cfg.Control.AddToBridge(c.ctx, c.leg.Node, consultBridge, c.agent.leg, c.consult.leg); err != nil {
-					return c.consultFailed(FailBeforeBridge, first, t, cur, bridge)
-				}
-				c.event(t.ID, record.ConsultConnectedData{FromStaffID: first.ID, Bridge: consultBridge})
-				state = talking
-			case state == talking && c.consult.ended:
-				return nil, c.endConsult("target_left", first, t, cur, bridge)
-			}
-		case c.fromAgent(ev) && c.agent.ended:
-			// The agent hung up: S15 is kept by the engine instead.
-			if state == talking {
-				c.destroyBridge(consultBridge)
-				consultBridge = ""
-				return nil, complete("agent_hung_up")
-			}
-			if state == ringing {
-				// Not answered yet: carry on as a blind transfer to them.
-				c.event(first.ID, record.ConsultAbandonedData{ToStaffID: t.ID})
-				c.hangupConsult()
-				c.pop(t.ID, "missed", c.context())
-				kept = true // still reserved: the blind transfer rings them
-				return &handoff{d: Decision{Kind: TargetPerson, Department: t.Department, Staff: &t, Rule: "agent_transfer"}, from: first.ID}, nil
-			}
-			// Whispering: the whisper's end completes it (above).
-		case c.fromAgent(ev) && ev.Kind == EvDTMF:
-			if r, ok := keys.press(ev.Digit); ok {
-				r.CallID, r.By = c.rec.ID, first.ID
-				req = &transferCmd{req: r}
-			}
-		}
-		if req == nil {
-			continue
-		}
-		if req.req.By != "" && req.req.By != first.ID {
-			req.answer(record.TransferResult{}, record.Errorf(record.EForbidden, "only the person on the call can transfer it"))
-			continue
-		}
-		switch req.req.Mode {
-		case record.TransferCancel:
-			if err := c.endConsult("cancelled", first, t, cur, bridge); err != nil {
-				req.answer(record.TransferResult{}, record.Wrap(record.EUnavailable, err, "could not return the caller"))
-				return nil, err
-			}
-			req.answer(record.TransferResult{CallID: c.rec.ID, Mode: record.TransferCancel, Status: "cancelled", TargetStaffID: t.ID}, nil)
-			return nil, nil
-		case record.TransferComplete:
-			if state != talking {
-				req.answer(record.TransferResult{}, record.Errorf(record.EConflict, "the target has not answered yet"))
-				continue
-			}
-			c.destroyBridge(consultBridge)
-			consultBridge = ""
-			if err := complete(""); err != nil {
-				req.answer(record.TransferResult{}, record.Wrap(record.EUnavailable, err, "could not join the caller"))
-				return nil, err
-			}
-			req.answer(record.TransferResult{CallID: c.rec.ID, Mode: record.TransferComplete, Status: "completed", TargetStaffID: t.ID}, nil)
-			return nil, nil
-		default:
-			req.answer(record.TransferResult{}, record.Errorf(record.EConflict, "an attended transfer is in progress"))
-		}
-	}
-}
-
-// consultFailed records why the target did not take the call and returns
-// the caller to the agent.
-func (c *call) consultFailed(why string, first, t record.Staff, cur *record.Staff, bridge *string) (*handoff, error) {
-	c.event(t.ID, record.StaffNoAnswerData{Reason: why, Attempt: c.attempts, Mode: record.TransferAttended})
-	if c.agent == nil || c.agent.ended {
-		// Nobody to return to: the agent left meanwhile. The caller is
-		// taken back for S8 ("anything else?").
-		c.hangupConsult()
-		if err := c.e.cfg.Control.StopMOH(c.ctx, c.leg); err != nil {
-			return nil, c.controlErr("stop music on hold", err)
-		}
-		return nil, nil
-	}
-	return nil, c.endConsult(why, first, t, cur, bridge)
-}
-
-// endConsult drops the target and bridges the caller with the agent again.
-func (c *call) endConsult(why string, first, t record.Staff, cur *record.Staff, bridge *string) error {
-	c.hangupConsult()
-	if err := c.e.cfg.Control.StopMOH(c.ctx, c.leg); err != nil {
-		return c.controlErr("stop music on hold", err)
-	}
-	if c.agent == nil || c.agent.ended {
-		c.event(first.ID, record.TransferCancelledData{Reason: why, ToStaffID: t.ID})
-		return nil
-	}
-	id := ulid.Make().String()
-	if err := c.e.cfg.Control.CreateBridge(c.ctx, c.leg.Node, id); err != nil {
-		return c.controlErr("create bridge", err)
-	}
-	*bridge = id
-	if err := c.e.cfg.Control.AddToBridge(c.ctx, c.leg.Node, id, c.leg, c.agent.leg); err != nil {
-		return c.controlErr("bridge", err)
-	}
-	*cur = first
-	c.event(first.ID, record.TransferCancelledData{Reason: why, ToStaffID: t.ID, Bridge: id})
-	return nil
-}
-
-// completeConsult joins the caller and the target, then (only then) drops
-// the agent (S15). The owner stays (S5); the chain grows.
-func (c *call) completeConsult(t, first record.Staff, cur *record.Staff, bridge *string, since *time.Time, why string) error {
-	if err := c.e.cfg.Control.StopMOH(c.ctx, c.leg); err != nil {
-		return c.controlErr("stop music on hold", err)
-	}
-	id := ulid.Make().String()
-	if err := c.e.cfg.Control.CreateBridge(c.ctx, c.leg.Node, id); err != nil {
-		return c.controlErr("create bridge", err)
-	}
-	*bridge = id
-	if err := c.e.cfg.Control.AddToBridge(c.ctx, c.leg.Node, id, c.leg, c.consult.leg); err != nil {
-		return c.controlErr("bridge", err)
-	}
-	now := c.now()
-	c.rec.TalkSeconds += int(now.Sub(*since) / time.Second)
-	*since = now
-	c.hangupAgent()
-	c.pop(first.ID, "ended", c.context())
-	c.e.release(first.ID, c.rec.ID, now)
-	c.agent, c.consult = c.consult, nil
-	*cur = t
-	c.rec.Transferred = true
-	c.addStaff(t.ID)
-	c.chain = append(c.chain, t.ID)
-	c.event(t.ID, record.TransferCompletedData{FromStaffID: first.ID, ToStaffID: t.ID, Chain: append([]string(nil), c.chain...), Bridge: id, Reason: why})
-	c.event(t.ID, record.ConnectedData{StaffID: t.ID, Extension: t.Extension, Bridge: id, Chain: append([]string(nil), c.chain...)})
-	c.save()
-	c.pop(t.ID, "connected", c.context())
-	return nil
 }
 
 // featureKeys reads an agent's DTMF feature codes while on a call:
@@ -490,8 +247,6 @@ func (c *call) addNote(by, note string) {
 	if note == "" {
 		return
 	}
-	c.notesMu.Lock()
-	c.notes = append(c.notes, note)
-	c.notesMu.Unlock()
+	c.carried.addNote(note)
 	c.event(by, record.NoteAddedData{Text: note})
 }

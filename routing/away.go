@@ -2,7 +2,6 @@ package routing
 
 import (
 	"context"
-	"errors"
 	"time"
 
 	"callsvc/api/record"
@@ -156,6 +155,29 @@ func (c *call) awayOptions() []string {
 // then a callback is promised.
 func (c *call) away(s record.Staff) error {
 	st := c.effective(s)
+	media := append(c.sayAway(s, st), c.awayOptions()...)
+	for tries := 0; tries < 3; {
+		d, err := c.ask(media...)
+		if err != nil {
+			return err
+		}
+		c.event(s.ID, record.AwayChoiceData{Digit: d, Attempt: tries + 1})
+		again, ok, err := c.awayOption(s, st, d)
+		switch {
+		case !ok:
+			tries++
+			media = append([]string{c.tryAgain(d)}, c.awayOptions()...)
+		case again == nil:
+			return err
+		default:
+			media = again
+		}
+	}
+	return c.requestCallback(s, st, "no_choice")
+}
+
+// sayAway is the wording for s's status st, recorded on the timeline.
+func (c *call) sayAway(s record.Staff, st record.EffectiveStatus) []string {
 	media, placeSaid, backSaid := c.awayMedia(st)
 	data := record.AwayData{StaffID: s.ID, Status: st.Status, Reason: st.Reason,
 		PlaceSaid: placeSaid, BackSaid: backSaid, Where: st.Where}
@@ -163,55 +185,43 @@ func (c *call) away(s record.Staff) error {
 		data.BackAt = st.BackAt.UTC().Format(time.RFC3339)
 	}
 	c.event(s.ID, data)
-	media = append(media, c.awayOptions()...)
-	for tries := 0; tries < 3; {
-		d, err := c.play(true, media...)
-		if err != nil {
-			return err
+	return media
+}
+
+// awayOption carries out the caller's choice d; ok is false when d is no
+// option. again is what the caller hears before choosing again (no
+// colleague was free, the urgent try was declined); nil when the matter
+// is over.
+func (c *call) awayOption(s record.Staff, st record.EffectiveStatus, d string) (again []string, ok bool, err error) {
+	switch {
+	case d == awayMessage && c.e.cfg.Away.Messages != nil:
+		return nil, true, c.takeMessage(s)
+	case d == awayColleague:
+		return c.awayColleague(s)
+	case d == awayUrgent:
+		done, err := c.urgent(s, st)
+		if err != nil || done {
+			return nil, true, err
 		}
-		if d == "" {
-			d, err = c.digit(c.e.cfg.MenuTimeout)
-			if err != nil && !errors.Is(err, errTimeout) {
-				return err
-			}
-		}
-		c.event(s.ID, record.AwayChoiceData{Digit: d, Attempt: tries + 1})
-		switch {
-		case d == awayMessage && c.e.cfg.Away.Messages != nil:
-			return c.takeMessage(s)
-		case d == awayColleague:
-			next := c.e.nextPerson(c, s.Department, map[string]bool{s.ID: true})
-			if next == nil {
-				c.event(s.ID, record.AwayNoColleagueData{Department: s.Department})
-				media = append([]string{c.media(prompt.KeyNoColleagueFree)}, c.awayOptions()...)
-				continue
-			}
-			dd := Decision{Kind: TargetPerson, Department: s.Department, Staff: next, Requested: &s,
-				Rule: "away:colleague", Reason: "the person asked for is away; the caller chose a free colleague"}
-			c.event(next.ID, record.RoutedData{Rule: dd.Rule, Reason: dd.Reason, Target: string(dd.Kind),
-				Department: dd.Department, StaffID: next.ID, RequestedStaffID: s.ID})
-			return c.connect(dd)
-		case d == awayUrgent:
-			done, err := c.urgent(s, st)
-			if err != nil || done {
-				return err
-			}
-			media = c.awayOptions() // the decline or no-reply wording was said
-			continue
-		case d == awayCallback:
-			return c.requestCallback(s, st, "caller_chose")
-		}
-		tries++
-		if tries == 3 {
-			break
-		}
-		k := prompt.KeyInvalidChoice
-		if d == "" {
-			k = prompt.KeyNoChoice
-		}
-		media = append([]string{c.media(k)}, c.awayOptions()...)
+		return c.awayOptions(), true, nil // the decline or no-reply wording was said
+	case d == awayCallback:
+		return nil, true, c.requestCallback(s, st, "caller_chose")
 	}
-	return c.requestCallback(s, st, "no_choice")
+	return nil, false, nil
+}
+
+// awayColleague puts the caller through to a free colleague of s, or says
+// none is free and offers the options again.
+func (c *call) awayColleague(s record.Staff) (again []string, ok bool, err error) {
+	next := c.e.nextPerson(c, s.Department, map[string]bool{s.ID: true})
+	if next == nil {
+		c.event(s.ID, record.AwayNoColleagueData{Department: s.Department})
+		return append([]string{c.media(prompt.KeyNoColleagueFree)}, c.awayOptions()...), true, nil
+	}
+	d := Decision{Kind: TargetPerson, Department: s.Department, Staff: next, Requested: &s,
+		Rule: "away:colleague", Reason: "the person asked for is away; the caller chose a free colleague"}
+	c.routed(d)
+	return nil, true, c.connect(d)
 }
 
 // requestCallback records a callback from s with a promised time (S12):

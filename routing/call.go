@@ -31,41 +31,72 @@ type call struct {
 	lang   prompt.Lang
 
 	events  <-chan Event // the caller leg
-	agent   *agentLeg    // the person being rung or talked to
+	typed   typeAhead    // the caller's keys not yet read
+	playing string       // the playback in progress, if any
+	with    *person      // the person being rung or talked to
 	lookup  chan lookupResult
-	typed   []string // digits pressed ahead of a prompt (type-ahead)
+	looking bool // a lookup is under way
 	rec     record.Call
 	lastUpd time.Time
 	cust    *record.Customer
-	looking bool   // a lookup is under way
-	playing string // the playback in progress, if any
 	greeted bool
 	lost    atomic.Bool // set by Engine.Resync: the channel is gone
 	matters int
 
-	// The context that travels with the call (S11).
+	carried carried    // the context that travels with the call (S11)
+	xfer    transfers  // agent transfers (Engine.Transfer, feature codes)
+	urg     urgentWait // an urgent caller holding for a person's answer
+}
+
+// typeAhead is keys the caller pressed before a prompt asked for them, in
+// order: the next prompt that reads keys takes them first.
+type typeAhead []string
+
+func (t *typeAhead) push(d string) { *t = append(*t, d) }
+
+// pop takes the first key waiting ("" and false when none is).
+func (t *typeAhead) pop() (string, bool) {
+	if len(*t) == 0 {
+		return "", false
+	}
+	d := (*t)[0]
+	*t = (*t)[1:]
+	return d, true
+}
+
+// clear drops the keys waiting (a # pressed during instructions must not
+// end the recording that follows at once).
+func (t *typeAhead) clear() { *t = nil }
+
+// carried is the context that travels with the call to every person it
+// reaches (S11), besides what the record holds.
+type carried struct {
 	path       []string // intents chosen at the menu, in order
 	reasonClip string   // the last recording the caller left
 	chain      []string // people who took the call, in order
 	attempts   int      // people rung so far
 	notesMu    sync.Mutex
 	notes      []string // typed by agents (Engine.AddNote, another goroutine)
-
-	// Agent transfers (Engine.Transfer, feature codes).
-	reqs    chan *transferCmd
-	phase   string       // phaseTalk or phaseConsult when requests are taken
-	consult *agentLeg    // the target of an attended transfer
-	request *transferCmd // the request behind the last evRequest from next
-
-	urg urgentWait // an urgent caller holding for a person's answer
 }
 
-type agentLeg struct {
-	leg    Leg
-	events <-chan Event
-	cancel context.CancelFunc // ends the watch
-	up     bool               // in the application (answered)
-	ended  bool
+// addNote keeps a note (already tidied) for whoever takes the call next.
+func (k *carried) addNote(text string) {
+	k.notesMu.Lock()
+	k.notes = append(k.notes, text)
+	k.notesMu.Unlock()
+}
+
+func (k *carried) notesNow() []string {
+	k.notesMu.Lock()
+	defer k.notesMu.Unlock()
+	return append([]string(nil), k.notes...)
+}
+
+// transfers is the call's side of agent transfers.
+type transfers struct {
+	reqs   chan *transferCmd // from Engine.Transfer
+	open   bool              // the caller is with a person: requests are taken
+	target *person           // an attended transfer's target
 }
 
 type lookupResult struct {
@@ -77,7 +108,7 @@ func (e *Engine) newCall(a Arrival) *call {
 	ctx, cancel := context.WithCancel(e.root)
 	now := e.cfg.Now().UTC()
 	c := &call{e: e, leg: a.Leg, arr: a, ctx: ctx, cancel: cancel, lang: e.cfg.Language,
-		lookup: make(chan lookupResult, 1), reqs: make(chan *transferCmd)}
+		lookup: make(chan lookupResult, 1), xfer: transfers{reqs: make(chan *transferCmd)}}
 	c.urg.answers = make(chan bool)
 	c.rec = record.Call{
 		ID:           ulid.Make().String(),
@@ -129,73 +160,78 @@ func (c *call) save() {
 	c.e.cfg.Sink.Call(rec)
 }
 
-// next waits for the next event on the caller's or the agent's leg, up to
-// d (0: no limit but the call's). A caller hangup is errHangup. Customer
-// lookups landing meanwhile are taken in (S3: used once known).
-func (c *call) next(d time.Duration) (Event, error) {
+// A wake is what ended a wait on the call (next): an event on the
+// caller's leg, an event on a person's leg, an agent's transfer request,
+// or a person's answer to an urgent caller.
+type wake interface{ wake() }
+
+type (
+	// callerEvent happened on the caller's leg.
+	callerEvent struct{ Event }
+	// personEvent happened on the leg of a person on the call (the one
+	// talked to, or the target of an attended transfer).
+	personEvent struct {
+		Event
+		on *person
+	}
+	// transferAsk is an agent's transfer request (Engine.Transfer).
+	transferAsk struct{ cmd *transferCmd }
+	// urgentAnswer is a person's answer to an urgent caller (Engine.AnswerUrgent).
+	urgentAnswer struct{ accept bool }
+)
+
+func (callerEvent) wake()  {}
+func (personEvent) wake()  {}
+func (transferAsk) wake()  {}
+func (urgentAnswer) wake() {}
+
+// next waits up to d (0: no limit but the call's) for the next thing that
+// happens to the call. A caller hangup is errHangup, nothing in time
+// errTimeout. Customer lookups landing meanwhile are taken in (S3: used
+// once known); transfer requests while nobody can act on them are refused.
+func (c *call) next(d time.Duration) (wake, error) {
 	var timeout <-chan time.Time
 	if d > 0 {
 		timeout = c.e.cfg.After(d)
 	}
 	for {
-		var agentEvents, consultEvents <-chan Event
-		if c.agent != nil && !c.agent.ended {
-			agentEvents = c.agent.events
-		}
-		if c.consult != nil && !c.consult.ended {
-			consultEvents = c.consult.events
-		}
-		select {
-		case <-c.ctx.Done():
-			return Event{}, fmt.Errorf("call ended: %w", c.ctx.Err())
-		case <-timeout:
-			return Event{}, errTimeout
-		case r := <-c.lookup:
-			c.tookLookup(r)
-		case ok := <-c.urg.answers:
-			c.urg.got = ok
-			return Event{Kind: evUrgent}, nil
-		case cmd := <-c.reqs:
-			if c.phase == "" {
-				cmd.reply <- transferReply{err: record.Errorf(record.EConflict, "the call is not with a person now")}
-				continue
-			}
-			c.request = cmd
-			return Event{Kind: evRequest}, nil
-		case ev, ok := <-c.events:
-			if !ok {
-				return Event{}, c.closedErr()
-			}
-			if ev.Kind == EvEnd || ev.Kind == EvHangupRequest {
-				return ev, errHangup
-			}
-			return ev, nil
-		case ev, ok := <-agentEvents:
-			if !ok {
-				c.agent.ended = true
-				continue
-			}
-			c.agent.saw(ev)
-			return ev, nil
-		case ev, ok := <-consultEvents:
-			if !ok {
-				c.consult.ended = true
-				continue
-			}
-			c.consult.saw(ev)
-			return ev, nil
+		w, err := c.take(timeout)
+		if w != nil || err != nil {
+			return w, err
 		}
 	}
 }
 
-// saw updates a person's leg state from one of its events.
-func (a *agentLeg) saw(ev Event) {
-	if ev.Kind == EvEnd || ev.Kind == EvHangupRequest {
-		a.ended = true
+// take waits for one thing; nil, nil for what next deals with itself.
+func (c *call) take(timeout <-chan time.Time) (wake, error) {
+	select {
+	case <-c.ctx.Done():
+		return nil, fmt.Errorf("call ended: %w", c.ctx.Err())
+	case <-timeout:
+		return nil, errTimeout
+	case r := <-c.lookup:
+		c.tookLookup(r)
+	case ok := <-c.urg.answers:
+		return urgentAnswer{ok}, nil
+	case cmd := <-c.xfer.reqs:
+		if c.xfer.open {
+			return transferAsk{cmd}, nil
+		}
+		cmd.answer(record.TransferResult{}, record.Errorf(record.EConflict, "the call is not with a person now"))
+	case ev, ok := <-c.events:
+		if !ok {
+			return nil, c.closedErr()
+		}
+		if ev.Kind == EvEnd || ev.Kind == EvHangupRequest {
+			return nil, errHangup
+		}
+		return callerEvent{ev}, nil
+	case ev, ok := <-c.with.stream():
+		return c.with.took(ev, ok), nil
+	case ev, ok := <-c.xfer.target.stream():
+		return c.xfer.target.took(ev, ok), nil
 	}
-	if ev.Kind == EvStart {
-		a.up = true
-	}
+	return nil, nil
 }
 
 // closedErr is why the caller's event stream closed: it ends with the
@@ -217,21 +253,19 @@ func (c *call) aside(ev Event, ok bool) error {
 	case ev.Kind == EvEnd || ev.Kind == EvHangupRequest:
 		return errHangup
 	case ev.Kind == EvDTMF:
-		c.typed = append(c.typed, ev.Digit)
+		c.typed.push(ev.Digit)
 	}
 	return nil
 }
-
-func (c *call) fromAgent(ev Event) bool { return c.agent != nil && ev.Leg.ID == c.agent.leg.ID }
 
 // play plays media to the caller and waits for it to finish. With
 // interrupt, the first key pressed stops it and is returned; otherwise keys
 // are kept for the next prompt that reads digits (type-ahead).
 func (c *call) play(interrupt bool, media ...string) (string, error) {
-	if interrupt && len(c.typed) > 0 {
-		d := c.typed[0]
-		c.typed = c.typed[1:]
-		return d, nil
+	if interrupt {
+		if d, ok := c.typed.pop(); ok {
+			return d, nil
+		}
 	}
 	id := ulid.Make().String()
 	if err := c.e.cfg.Control.Play(c.ctx, c.leg, id, media...); err != nil {
@@ -241,12 +275,13 @@ func (c *call) play(interrupt bool, media ...string) (string, error) {
 	defer func() { c.playing = "" }()
 	c.heard(media)
 	for {
-		ev, err := c.next(0)
+		w, err := c.next(0)
 		if err != nil {
 			return "", err
 		}
+		ev, ok := w.(callerEvent)
 		switch {
-		case c.fromAgent(ev):
+		case !ok:
 			continue
 		case ev.Kind == EvPlaybackFinished && ev.PlaybackID == id:
 			if ev.Failed {
@@ -255,7 +290,7 @@ func (c *call) play(interrupt bool, media ...string) (string, error) {
 			return "", nil
 		case ev.Kind == EvDTMF:
 			if !interrupt {
-				c.typed = append(c.typed, ev.Digit)
+				c.typed.push(ev.Digit)
 				continue
 			}
 			// Stop the prompt; its PlaybackFinished is ignored by id.
@@ -274,10 +309,8 @@ func (c *call) heard(media []string) {
 
 // digit waits up to d for one key (type-ahead first).
 func (c *call) digit(d time.Duration) (string, error) {
-	if len(c.typed) > 0 {
-		k := c.typed[0]
-		c.typed = c.typed[1:]
-		return k, nil
+	if d, ok := c.typed.pop(); ok {
+		return d, nil
 	}
 	deadline := c.now().Add(d)
 	for {
@@ -285,11 +318,11 @@ func (c *call) digit(d time.Duration) (string, error) {
 		if left <= 0 {
 			return "", errTimeout
 		}
-		ev, err := c.next(left)
+		w, err := c.next(left)
 		if err != nil {
 			return "", err
 		}
-		if ev.Kind == EvDTMF && !c.fromAgent(ev) {
+		if ev, ok := w.(callerEvent); ok && ev.Kind == EvDTMF {
 			return ev.Digit, nil
 		}
 	}

@@ -23,19 +23,17 @@ func (c *call) context() record.CallContext {
 		CallerName:   c.rec.CallerName,
 		CustomerID:   c.rec.CustomerID,
 		Intent:       c.rec.Intent,
-		MenuPath:     append([]string(nil), c.path...),
-		ReasonClip:   c.reasonClip,
+		MenuPath:     append([]string(nil), c.carried.path...),
+		ReasonClip:   c.carried.reasonClip,
 		OwnerStaffID: c.rec.OwnerStaffID,
-		Chain:        append([]string(nil), c.chain...),
-		Attempts:     c.attempts,
+		Chain:        append([]string(nil), c.carried.chain...),
+		Attempts:     c.carried.attempts,
 	}
 	if c.cust != nil {
 		cc.Company = c.cust.Company
 		cc.VIP = c.cust.VIP
 	}
-	c.notesMu.Lock()
-	cc.Notes = append([]string(nil), c.notes...)
-	c.notesMu.Unlock()
+	cc.Notes = c.carried.notesNow()
 	return cc
 }
 
@@ -60,9 +58,7 @@ func (e *Engine) AddNote(ctx context.Context, callID, staffID, text string) erro
 	if c == nil {
 		return record.Errorf(record.ENotFound, "call %s is not live on this engine", callID)
 	}
-	c.notesMu.Lock()
-	c.notes = append(c.notes, text)
-	c.notesMu.Unlock()
+	c.carried.addNote(text)
 	c.event(staffID, record.NoteAddedData{Text: text})
 	return nil
 }

@@ -122,20 +122,9 @@ func (r Router) Decide(req RouteRequest) Decision {
 		return Decision{Kind: TargetRecording, Department: r.department(req.Intent), Rule: RuleSuggestion,
 			Reason: "suggestion: recorded and the caller thanked (S7)"}
 	}
-
-	if r.Hours != nil {
-		if st := r.Hours.At(req.Now); !st.Open {
-			d := Decision{Kind: TargetAfterHours, Closed: st, Rule: RuleBusinessHours}
-			if st.Reason == calendar.ReasonHoliday {
-				d.Rule = RuleHoliday
-				d.Reason = fmt.Sprintf("closed for %s", st.Holiday)
-			} else {
-				d.Reason = fmt.Sprintf("outside business hours (%s, %s local)", st.Reason, st.Local.Format("Mon 15:04"))
-			}
-			return d
-		}
+	if d, closed := r.closed(req.Now); closed {
+		return d
 	}
-
 	switch {
 	case req.Intent == record.IntentGeneralManager:
 		d := r.toDesk(req, RuleGeneralManager, "asked for the general manager: the desk handles it and the supervisor is told (S10)")
@@ -148,18 +137,52 @@ func (r Router) Decide(req RouteRequest) Decision {
 	case req.Fallback:
 		return r.toDesk(req, RuleMenuFallback, "no valid choice after two prompts: the service desk")
 	}
-
-	if req.Customer != nil && req.Customer.VIP {
-		vip := r.VIPSkill
-		if vip == "" {
-			vip = "vip"
-		}
-		if c := pick(req.Staff, "", vip, req.Language); c != nil {
-			return Decision{Kind: TargetPerson, Department: c.Department, Staff: c, Rule: RuleVIP,
-				Reason: fmt.Sprintf("VIP customer: %s (%s) takes VIP callers and is free", c.Name, c.Extension)}
-		}
+	if d, ok := r.vip(req); ok {
+		return d
 	}
+	return r.byIntent(req)
+}
 
+// closed is the decision when the line is closed at now (business hours,
+// holidays).
+func (r Router) closed(now time.Time) (Decision, bool) {
+	if r.Hours == nil {
+		return Decision{}, false
+	}
+	st := r.Hours.At(now)
+	if st.Open {
+		return Decision{}, false
+	}
+	d := Decision{Kind: TargetAfterHours, Closed: st, Rule: RuleBusinessHours}
+	if st.Reason == calendar.ReasonHoliday {
+		d.Rule = RuleHoliday
+		d.Reason = fmt.Sprintf("closed for %s", st.Holiday)
+	} else {
+		d.Reason = fmt.Sprintf("outside business hours (%s, %s local)", st.Reason, st.Local.Format("Mon 15:04"))
+	}
+	return d, true
+}
+
+// vip puts a VIP customer through to a free person who takes VIP callers.
+func (r Router) vip(req RouteRequest) (Decision, bool) {
+	if req.Customer == nil || !req.Customer.VIP {
+		return Decision{}, false
+	}
+	skill := r.VIPSkill
+	if skill == "" {
+		skill = "vip"
+	}
+	c := pick(req.Staff, "", skill, req.Language)
+	if c == nil {
+		return Decision{}, false
+	}
+	return Decision{Kind: TargetPerson, Department: c.Department, Staff: c, Rule: RuleVIP,
+		Reason: fmt.Sprintf("VIP customer: %s (%s) takes VIP callers and is free", c.Name, c.Extension)}, true
+}
+
+// byIntent sends the call to the department its intent goes to: a free
+// person there, else the desk.
+func (r Router) byIntent(req RouteRequest) Decision {
 	dept := r.department(req.Intent)
 	if dept == r.desk() {
 		return r.toDesk(req, RuleDesk, "the service desk")
@@ -243,24 +266,7 @@ func (r Router) toDesk(req RouteRequest, rule, reason string) Decision {
 // ("" any), preferring those who speak lang. Ties go to the smaller id so
 // a decision is repeatable.
 func pick(staff []Candidate, dept, skill, lang string) *record.Staff {
-	var pool []Candidate
-	for _, c := range staff {
-		if !c.free() || (dept != "" && c.Staff.Department != dept) || (skill != "" && !slices.Contains(c.Staff.Skills, skill)) {
-			continue
-		}
-		pool = append(pool, c)
-	}
-	if lang != "" {
-		var speakers []Candidate
-		for _, c := range pool {
-			if slices.Contains(c.Staff.Skills, lang) {
-				speakers = append(speakers, c)
-			}
-		}
-		if len(speakers) > 0 {
-			pool = speakers
-		}
-	}
+	pool := speakersFirst(eligible(staff, dept, skill), lang)
 	if len(pool) == 0 {
 		return nil
 	}
@@ -272,4 +278,32 @@ func pick(staff []Candidate, dept, skill, lang string) *record.Staff {
 	}
 	s := best.Staff
 	return &s
+}
+
+// eligible is who of staff is free, in dept ("" any), with skill ("" any).
+func eligible(staff []Candidate, dept, skill string) []Candidate {
+	var pool []Candidate
+	for _, c := range staff {
+		if c.free() && (dept == "" || c.Staff.Department == dept) && (skill == "" || slices.Contains(c.Staff.Skills, skill)) {
+			pool = append(pool, c)
+		}
+	}
+	return pool
+}
+
+// speakersFirst narrows pool to those who speak lang, when any does.
+func speakersFirst(pool []Candidate, lang string) []Candidate {
+	if lang == "" {
+		return pool
+	}
+	var speakers []Candidate
+	for _, c := range pool {
+		if slices.Contains(c.Staff.Skills, lang) {
+			speakers = append(speakers, c)
+		}
+	}
+	if len(speakers) == 0 {
+		return pool
+	}
+	return speakers
 }

@@ -39,7 +39,12 @@
 // letters once, none asks again once, then the desk takes the call (rules
 // "name:ambiguous", "name:unknown"). menu_choice records by and keyed.
 //
-// Transfers (transfer.go, agenttransfer.go; S11, S15): the person's leg
+// Transfers (transfer.go, person.go, agenttransfer.go, consult.go; S11,
+// S15) run as phases, each a short function waiting for one thing: ring,
+// answer, whisper, bridge, talk; an attended transfer's ringing,
+// whispering and consulting. One value (person) carries the person's leg,
+// bridge and talk time through them, and a failed attempt returns its
+// FailReason (no_answer, BUSY, hung_up_during_whisper...). The person's leg
 // carries the call's context (record.CallContext) as channel variables and,
 // for PJSIP, X-Callsvc-Context / X-Callsvc-Call-Id headers; they hear a
 // whisper of it before the caller (on music) is bridged. A failed attempt

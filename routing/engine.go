@@ -135,6 +135,15 @@ func NewEngine(cfg Config) (*Engine, error) {
 	if cfg.Sink == nil {
 		return nil, errors.New("new engine: no record sink")
 	}
+	cfg.fill()
+	cfg.Away.fill(cfg.Greeter.Location)
+	root, stop := context.WithCancel(context.Background())
+	return &Engine{cfg: cfg, root: root, stop: stop,
+		busy: map[string]string{}, idle: map[string]time.Time{}, calls: map[string]*call{}}, nil
+}
+
+// fill sets the defaults of what is unset.
+func (cfg *Config) fill() {
 	if cfg.Language == "" {
 		cfg.Language = prompt.ZH
 	}
@@ -147,55 +156,37 @@ func NewEngine(cfg Config) (*Engine, error) {
 	if cfg.Log == nil {
 		cfg.Log = func(string, string, map[string]any) {}
 	}
-	if cfg.MenuTimeout <= 0 {
-		cfg.MenuTimeout = 6 * time.Second
-	}
-	if cfg.DigitTimeout <= 0 {
-		cfg.DigitTimeout = 5 * time.Second
-	}
-	if cfg.MaxRecording <= 0 {
-		cfg.MaxRecording = 30 * time.Minute
-	}
-	if cfg.RingTimeout <= 0 {
-		cfg.RingTimeout = cfg.Answer.Limit()
-	}
-	if cfg.LookupTimeout <= 0 {
-		cfg.LookupTimeout = 2 * time.Second
-	}
-	if cfg.GreetWait <= 0 {
-		cfg.GreetWait = 300 * time.Millisecond
-	}
-	if cfg.MaxMatters <= 0 {
-		cfg.MaxMatters = 3
-	}
-	if cfg.MaxAttempts <= 0 {
-		cfg.MaxAttempts = 3
-	}
-	if cfg.ReserveLease <= 0 {
-		cfg.ReserveLease = 15 * time.Minute
-	}
-	a := &cfg.Away
+	orDefault(&cfg.MenuTimeout, 6*time.Second)
+	orDefault(&cfg.DigitTimeout, 5*time.Second)
+	orDefault(&cfg.MaxRecording, 30*time.Minute)
+	orDefault(&cfg.RingTimeout, cfg.Answer.Limit())
+	orDefault(&cfg.LookupTimeout, 2*time.Second)
+	orDefault(&cfg.GreetWait, 300*time.Millisecond)
+	orDefault(&cfg.MaxMatters, 3)
+	orDefault(&cfg.MaxAttempts, 3)
+	orDefault(&cfg.ReserveLease, 15*time.Minute)
+}
+
+// fill sets the defaults of what is unset; return times are read in the
+// greeting's location unless told otherwise.
+func (a *AwayConfig) fill(greeting *time.Location) {
 	if a.Location == nil {
-		a.Location = cfg.Greeter.Location
+		a.Location = greeting
 	}
 	if a.Location == nil {
 		a.Location = time.UTC
 	}
-	if a.UrgentTimeout <= 0 {
-		a.UrgentTimeout = 60 * time.Second
+	orDefault(&a.UrgentTimeout, 60*time.Second)
+	orDefault(&a.MessageMax, 3*time.Minute)
+	orDefault(&a.MessageSilence, 10*time.Second)
+	orDefault(&a.CallbackAfter, 30*time.Minute)
+}
+
+// orDefault sets *v to def unless it is positive.
+func orDefault[T int | time.Duration](v *T, def T) {
+	if *v <= 0 {
+		*v = def
 	}
-	if a.MessageMax <= 0 {
-		a.MessageMax = 3 * time.Minute
-	}
-	if a.MessageSilence <= 0 {
-		a.MessageSilence = 10 * time.Second
-	}
-	if a.CallbackAfter <= 0 {
-		a.CallbackAfter = 30 * time.Minute
-	}
-	root, stop := context.WithCancel(context.Background())
-	return &Engine{cfg: cfg, root: root, stop: stop,
-		busy: map[string]string{}, idle: map[string]time.Time{}, calls: map[string]*call{}}, nil
 }
 
 // Inbound starts handling a new call. It returns at once. The call's work

@@ -108,15 +108,15 @@ func (c *call) answer() error {
 			if left <= 0 {
 				break
 			}
-			ev, err := c.next(left)
+			w, err := c.next(left)
 			if errors.Is(err, errTimeout) {
 				break
 			}
 			if err != nil {
 				return err
 			}
-			if ev.Kind == EvDTMF {
-				c.typed = append(c.typed, ev.Digit)
+			if ev, ok := w.(callerEvent); ok && ev.Kind == EvDTMF {
+				c.typed.push(ev.Digit)
 			}
 		}
 	}

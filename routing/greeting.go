@@ -46,58 +46,24 @@ func (g Greeter) Greet(now time.Time, lang prompt.Lang, cust *record.Customer) G
 	if loc == nil {
 		loc = time.UTC
 	}
-	local := now.In(loc)
-	gr := Greeting{Form: prompt.KeyHello}
-	if g.TimeOfDay {
-		gr.Form = timeOfDayForm(local)
-	}
-	if g.Calendar != nil {
-		if h, ok := g.Calendar.Day(calendar.DateOf(local)).Festival(); ok {
-			gr.Holiday = h.Name
-			switch h.Kind {
-			case calendar.KindNewYear:
-				gr.Form = prompt.KeyHappyNewYear
-			case calendar.KindChristmas:
-				gr.Form = prompt.KeyMerryChristmas
-			default:
-				gr.Form = prompt.KeyHappyHolidays
-			}
+	gr := Greeting{}
+	gr.Form, gr.Holiday = g.form(now.In(loc))
+	name, nameText, named := g.name(lang, cust)
+	gr.Named = named
+	form := []string{prompt.Media(lang, gr.Form)}
+	words := []string{g.text(lang, gr.Form)}
+	if nameText != "" {
+		// English puts the name after the greeting, Mandarin before it.
+		if lang == prompt.EN {
+			words = append(words, nameText)
+		} else {
+			words = append([]string{nameText}, words...)
 		}
 	}
-
-	// S3: surname and title, only when both are known and speakable.
-	var name []string
-	var nameText string
-	if cust != nil {
-		sm, okS := prompt.SurnameMedia(cust.Surname)
-		tk, okT := prompt.TitleKey(cust.Title)
-		if okS && okT {
-			gr.Named = true
-			if lang == prompt.EN {
-				name = []string{prompt.Media(lang, tk), sm}
-				nameText = g.text(lang, tk) + " " + strings.TrimSpace(cust.Surname)
-			} else {
-				name = []string{sm, prompt.Media(lang, tk)}
-				nameText = strings.TrimSpace(cust.Surname) + g.text(lang, tk)
-			}
-		}
-	}
-
-	var words []string
 	if lang == prompt.EN {
-		gr.Media = append(gr.Media, prompt.Media(lang, gr.Form))
-		words = append(words, g.text(lang, gr.Form))
-		gr.Media = append(gr.Media, name...)
-		if nameText != "" {
-			words = append(words, nameText)
-		}
+		gr.Media = append(form, name...)
 	} else {
-		gr.Media = append(gr.Media, name...)
-		if nameText != "" {
-			words = append(words, nameText)
-		}
-		gr.Media = append(gr.Media, prompt.Media(lang, gr.Form))
-		words = append(words, g.text(lang, gr.Form))
+		gr.Media = append(name, form...)
 	}
 	gr.Media = append(gr.Media, prompt.Media(lang, prompt.KeyThisIs), prompt.Media(lang, prompt.KeyCompanyName))
 	words = append(words, g.text(lang, prompt.KeyThisIs)+" "+g.text(lang, prompt.KeyCompanyName))
@@ -105,6 +71,46 @@ func (g Greeter) Greet(now time.Time, lang prompt.Lang, cust *record.Customer) G
 		gr.Text = strings.Join(words, ", ")
 	}
 	return gr
+}
+
+// form is the greeting's form at local (a holiday's, the time of day's,
+// or the plain hello) and the festival greeted, if any.
+func (g Greeter) form(local time.Time) (prompt.Key, string) {
+	form := prompt.KeyHello
+	if g.TimeOfDay {
+		form = timeOfDayForm(local)
+	}
+	if g.Calendar == nil {
+		return form, ""
+	}
+	h, ok := g.Calendar.Day(calendar.DateOf(local)).Festival()
+	if !ok {
+		return form, ""
+	}
+	switch h.Kind {
+	case calendar.KindNewYear:
+		return prompt.KeyHappyNewYear, h.Name
+	case calendar.KindChristmas:
+		return prompt.KeyMerryChristmas, h.Name
+	}
+	return prompt.KeyHappyHolidays, h.Name
+}
+
+// name is the caller's surname and title in lang's order (S3), only when
+// both are known and speakable: the media and the words.
+func (g Greeter) name(lang prompt.Lang, cust *record.Customer) (media []string, text string, ok bool) {
+	if cust == nil {
+		return nil, "", false
+	}
+	sm, okS := prompt.SurnameMedia(cust.Surname)
+	tk, okT := prompt.TitleKey(cust.Title)
+	if !okS || !okT {
+		return nil, "", false
+	}
+	if lang == prompt.EN {
+		return []string{prompt.Media(lang, tk), sm}, g.text(lang, tk) + " " + strings.TrimSpace(cust.Surname), true
+	}
+	return []string{sm, prompt.Media(lang, tk)}, strings.TrimSpace(cust.Surname) + g.text(lang, tk), true
 }
 
 func (g Greeter) text(lang prompt.Lang, k prompt.Key) string {

@@ -52,44 +52,20 @@ func (c *call) menu() (choice, error) {
 	}
 	var bad []string
 	for attempt := 0; attempt < 3; attempt++ {
-		d, err := c.play(true, media...)
+		d, err := c.ask(media...)
 		if err != nil {
 			return choice{}, err
 		}
-		if d == "" {
-			d, err = c.digit(c.e.cfg.MenuTimeout)
-			if err != nil && !errors.Is(err, errTimeout) {
-				return choice{}, err
-			}
-		}
 		for _, m := range menuKeys {
-			if d != m.digit {
-				continue
+			if d == m.digit {
+				return c.chosen(m.intent, m.by, d, attempt)
 			}
-			ch := choice{intent: m.intent}
-			switch m.by {
-			case viaExtension:
-				if ch.ext, err = c.extension(); err != nil {
-					return choice{}, err
-				}
-			case viaName:
-				ch.byName = true
-				if ch.nameKeys, ch.staff, err = c.name(); err != nil {
-					return choice{}, err
-				}
-			}
-			c.choose(ch, m.by, d, attempt)
-			return ch, nil
 		}
 		bad = append(bad, d)
 		if attempt == 2 {
 			break
 		}
-		k := prompt.KeyInvalidChoice
-		if d == "" {
-			k = prompt.KeyNoChoice
-		}
-		if _, err := c.play(true, c.media(k)); err != nil {
+		if _, err := c.play(true, c.tryAgain(d)); err != nil {
 			return choice{}, err
 		}
 	}
@@ -99,6 +75,48 @@ func (c *call) menu() (choice, error) {
 	return ch, nil
 }
 
+// chosen takes the caller's menu choice (digit d, for intent): a person
+// asked for (by) is keyed in next.
+func (c *call) chosen(intent, by, d string, attempt int) (choice, error) {
+	ch := choice{intent: intent}
+	var err error
+	switch by {
+	case viaExtension:
+		ch.ext, err = c.extension()
+	case viaName:
+		ch.byName = true
+		ch.nameKeys, ch.staff, err = c.name()
+	}
+	if err != nil {
+		return choice{}, err
+	}
+	c.choose(ch, by, d, attempt)
+	return ch, nil
+}
+
+// ask plays media, stopped by the first key, and without one waits up to
+// MenuTimeout for it: the key, or "" when none came.
+func (c *call) ask(media ...string) (string, error) {
+	d, err := c.play(true, media...)
+	if err != nil || d != "" {
+		return d, err
+	}
+	d, err = c.digit(c.e.cfg.MenuTimeout)
+	if errors.Is(err, errTimeout) {
+		return "", nil
+	}
+	return d, err
+}
+
+// tryAgain is what a caller hears who pressed d, no option: no choice
+// ("") or a wrong key.
+func (c *call) tryAgain(d string) string {
+	if d == "" {
+		return c.media(prompt.KeyNoChoice)
+	}
+	return c.media(prompt.KeyInvalidChoice)
+}
+
 func (c *call) choose(ch choice, by, digit string, attempt int) {
 	data := record.MenuChoiceData{Intent: ch.intent, Attempt: attempt + 1, Digit: digit, By: by,
 		Extension: ch.ext, Fallback: ch.fallback}
@@ -106,7 +124,7 @@ func (c *call) choose(ch choice, by, digit string, attempt int) {
 		data.Keyed = new(ch.nameKeys) // even none keyed
 	}
 	c.event("", data)
-	c.path = append(c.path, ch.intent)
+	c.carried.path = append(c.carried.path, ch.intent)
 	if c.rec.Intent == "" {
 		c.rec.Intent = ch.intent
 	}

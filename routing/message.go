@@ -81,7 +81,7 @@ func (c *call) recordMessage(s record.Staff, take int) (string, time.Duration, e
 	if _, err := c.play(false, c.media(prompt.KeyMessageInstructions)); err != nil {
 		return "", 0, err
 	}
-	c.typed = nil // a # pressed during the instructions must not end it at once
+	c.typed.clear() // a # pressed during the instructions must not end it at once
 	name := fmt.Sprintf("callsvc-%s-message-%d-%d", strings.ToLower(c.rec.ID), c.matters+1, take)
 	a := c.e.cfg.Away
 	if err := c.e.cfg.Control.Record(c.ctx, c.leg, RecordOptions{Name: name, Format: "wav",
@@ -91,7 +91,7 @@ func (c *call) recordMessage(s record.Staff, take int) (string, time.Duration, e
 	started := c.now()
 	c.event(s.ID, record.MessageRecordingData{Recording: name, Take: take})
 	for {
-		ev, err := c.next(a.MessageMax + time.Minute)
+		w, err := c.next(a.MessageMax + time.Minute)
 		if errors.Is(err, errHangup) {
 			return name, c.now().Sub(started), err
 		}
@@ -101,6 +101,7 @@ func (c *call) recordMessage(s record.Staff, take int) (string, time.Duration, e
 		if err != nil {
 			return "", 0, err
 		}
+		ev, _ := w.(callerEvent)
 		switch {
 		case ev.Kind == EvRecordingFinished && ev.RecordingName == name:
 			d := ev.Duration
@@ -120,24 +121,14 @@ func (c *call) recordMessage(s record.Staff, take int) (string, time.Duration, e
 func (c *call) readBack(name string) (string, error) {
 	media := []string{c.media(prompt.KeyMessageReadBack), "recording:" + name, c.media(prompt.KeyMessageConfirm)}
 	for try := 0; try < 3; try++ {
-		d, err := c.play(true, media...)
+		d, err := c.ask(media...)
 		if err != nil {
 			return "", err
-		}
-		if d == "" {
-			d, err = c.digit(c.e.cfg.MenuTimeout)
-			if err != nil && !errors.Is(err, errTimeout) {
-				return "", err
-			}
 		}
 		if d == msgKeep || d == msgAgain || d == msgCancel {
 			return d, nil
 		}
-		k := prompt.KeyInvalidChoice
-		if d == "" {
-			k = prompt.KeyNoChoice
-		}
-		media = []string{c.media(k), c.media(prompt.KeyMessageConfirm)}
+		media = []string{c.tryAgain(d), c.media(prompt.KeyMessageConfirm)}
 	}
 	return msgKeep, nil
 }
@@ -147,20 +138,27 @@ func (c *call) readBack(name string) (string, error) {
 func (c *call) callbackNumber() (string, error) {
 	own := c.rec.CallerNumber
 	if strings.TrimSpace(own) != "" {
-		d, err := c.play(true, c.media(prompt.KeyCallbackNumberIs), prompt.Digits(own), c.media(prompt.KeyCallbackConfirm))
+		d, err := c.ask(c.media(prompt.KeyCallbackNumberIs), prompt.Digits(own), c.media(prompt.KeyCallbackConfirm))
 		if err != nil {
 			return "", err
-		}
-		if d == "" {
-			d, err = c.digit(c.e.cfg.MenuTimeout)
-			if err != nil && !errors.Is(err, errTimeout) {
-				return "", err
-			}
 		}
 		if d != "2" {
 			return own, nil
 		}
 	}
+	number, err := c.keyNumber()
+	if err != nil || number != "" {
+		return number, err
+	}
+	if _, err := c.play(false, c.media(prompt.KeyMessageNoNumber)); err != nil {
+		return "", err
+	}
+	return own, nil
+}
+
+// keyNumber asks for a phone number and takes its digits up to # or a
+// pause ("" when none came).
+func (c *call) keyNumber() (string, error) {
 	d, err := c.play(true, c.media(prompt.KeyEnterCallbackNumber))
 	if err != nil {
 		return "", err
@@ -183,12 +181,6 @@ func (c *call) callbackNumber() (string, error) {
 			b.WriteString(d)
 		}
 		d = ""
-	}
-	if b.Len() == 0 {
-		if _, err := c.play(false, c.media(prompt.KeyMessageNoNumber)); err != nil {
-			return "", err
-		}
-		return own, nil
 	}
 	return b.String(), nil
 }

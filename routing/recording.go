@@ -21,7 +21,7 @@ func (c *call) takeRecording(intent string) error {
 	if _, err := c.play(false, c.media(instr)); err != nil {
 		return err
 	}
-	c.typed = nil // a # pressed during the instructions must not end the recording at once
+	c.typed.clear() // a # pressed during the instructions must not end the recording at once
 	// One call may leave several (S8 loops): the matter's number keeps names unique.
 	name := fmt.Sprintf("callsvc-%s-%s-%d", strings.ToLower(c.rec.ID), intent, c.matters+1)
 	err := c.e.cfg.Control.Record(c.ctx, c.leg, RecordOptions{Name: name, Format: "wav",
@@ -31,7 +31,7 @@ func (c *call) takeRecording(intent string) error {
 	}
 	c.event("", record.RecordingStartedData{Recording: name, Intent: intent})
 	for {
-		ev, err := c.next(c.e.cfg.MaxRecording + time.Minute)
+		w, err := c.next(c.e.cfg.MaxRecording + time.Minute)
 		if errors.Is(err, errHangup) {
 			// The caller said it all and hung up: Asterisk keeps what was
 			// recorded; the record says so.
@@ -42,6 +42,7 @@ func (c *call) takeRecording(intent string) error {
 		if err != nil {
 			return err
 		}
+		ev, _ := w.(callerEvent)
 		switch {
 		case ev.Kind == EvRecordingFinished && ev.RecordingName == name:
 			c.event("", record.RecordingKeptData{Recording: name, Intent: intent, DurationS: new(int(ev.Duration / time.Second))})
@@ -56,7 +57,7 @@ func (c *call) takeRecording(intent string) error {
 }
 
 func (c *call) keepNote(intent, name string) {
-	c.reasonClip = name
+	c.carried.reasonClip = name
 	line := fmt.Sprintf("%s recorded: %s", intent, name)
 	if c.rec.Notes == "" {
 		c.rec.Notes = line

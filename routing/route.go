@@ -11,14 +11,26 @@ import (
 
 // handle routes one matter and carries it out.
 func (c *call) handle(ch choice) error {
-	intent := ch.intent
-	now := c.now()
 	staff := ch.staff
 	if staff == nil {
 		staff = c.staff()
 	}
-	d := c.e.decide(c, RouteRequest{Now: now, Intent: intent, Fallback: ch.fallback, Extension: ch.ext,
+	d := c.e.decide(c, RouteRequest{Now: c.now(), Intent: ch.intent, Fallback: ch.fallback, Extension: ch.ext,
 		ByName: ch.byName, NameKeys: ch.nameKeys, Customer: c.cust, Language: string(c.lang)}, staff)
+	c.routed(d)
+	if d.NotifySupervisor {
+		if err := c.tellSupervisor(); err != nil {
+			if d.Staff != nil {
+				c.e.release(d.Staff.ID, c.rec.ID, c.now())
+			}
+			return err
+		}
+	}
+	return c.carryOut(d, ch.intent)
+}
+
+// routed puts the decision and why on the timeline.
+func (c *call) routed(d Decision) {
 	data := record.RoutedData{Rule: d.Rule, Reason: d.Reason, Target: string(d.Kind), Department: d.Department}
 	if d.Staff != nil {
 		data.StaffID = d.Staff.ID
@@ -27,19 +39,24 @@ func (c *call) handle(ch choice) error {
 		data.RequestedStaffID = d.Requested.ID
 	}
 	c.event(data.StaffID, data)
-	if d.NotifySupervisor {
-		text := fmt.Sprintf("caller %s asked for the general manager; the desk is handling it", c.rec.CallerNumber)
-		c.event("", record.SupervisorNoticeData{Kind: "general_manager_request", Text: text})
-		if n := c.e.cfg.Notifier; n != nil {
-			n.NotifySupervisor(c.ctx, c.rec.ID, "general_manager_request", text)
-		}
-		if _, err := c.play(false, c.media(prompt.KeyGeneralManagerNotice)); err != nil {
-			if d.Staff != nil {
-				c.e.release(d.Staff.ID, c.rec.ID, c.now())
-			}
-			return err
-		}
+}
+
+// tellSupervisor reports a caller asking for the general manager (S10)
+// and tells the caller the desk will help.
+func (c *call) tellSupervisor() error {
+	text := fmt.Sprintf("caller %s asked for the general manager; the desk is handling it", c.rec.CallerNumber)
+	c.event("", record.SupervisorNoticeData{Kind: "general_manager_request", Text: text})
+	if n := c.e.cfg.Notifier; n != nil {
+		n.NotifySupervisor(c.ctx, c.rec.ID, "general_manager_request", text)
 	}
+	_, err := c.play(false, c.media(prompt.KeyGeneralManagerNotice))
+	return err
+}
+
+// carryOut takes the call where d sends it: the machine records it, the
+// line is closed, the person asked for is away or unreachable, nobody is
+// free, or a person (reserved) is rung.
+func (c *call) carryOut(d Decision, intent string) error {
 	switch d.Kind {
 	case TargetRecording:
 		return c.takeRecording(intent)

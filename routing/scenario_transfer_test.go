@@ -97,7 +97,7 @@ func TestS15NoAnswerThenBusyThenNextPerson(t *testing.T) {
 			reasons = append(reasons, e.StaffID+":"+d["reason"].(string))
 		}
 	}
-	want := []string{p[0].ID + ":" + routing.FailNoAnswer, p[1].ID + ":BUSY"}
+	want := []string{p[0].ID + ":" + string(routing.FailNoAnswer), p[1].ID + ":BUSY"}
 	if !slices.Equal(reasons, want) {
 		t.Fatalf("failures %v, want %v", reasons, want)
 	}
@@ -167,7 +167,7 @@ func TestS15TargetHangsUpDuringWhisper(t *testing.T) {
 	sc.waitEvent("connected")
 	caller.Hangup(sc.ctx)
 	c, evs := sc.done()
-	if r := eventData(t, evs, "staff_no_answer")["reason"]; r != routing.FailWhisperHangup {
+	if r := eventData(t, evs, "staff_no_answer")["reason"]; r != string(routing.FailWhisperHangup) {
 		t.Fatalf("reason %v", r)
 	}
 	if c.OwnerStaffID != p[1].ID {

@@ -5,8 +5,6 @@ import (
 	"errors"
 	"time"
 
-	"github.com/oklog/ulid/v2"
-
 	"callsvc/api/record"
 	"callsvc/routing/prompt"
 )
@@ -24,14 +22,6 @@ const (
 	// headers show the context (PJSIP_HEADER(add,...) set at originate).
 	VarHeaderSummary = "PJSIP_HEADER(add,X-Callsvc-Context)"
 	VarHeaderCallID  = "PJSIP_HEADER(add,X-Callsvc-Call-Id)"
-)
-
-// Why an attempt to reach a person failed (timeline "staff_no_answer").
-const (
-	FailNoAnswer      = "no_answer"
-	FailOriginate     = "originate_failed"
-	FailWhisperHangup = "hung_up_during_whisper"
-	FailBeforeBridge  = "hung_up_before_bridge"
 )
 
 // connect puts the caller through to d.Staff (already reserved for this
@@ -57,8 +47,11 @@ func (c *call) transfer(d Decision, from string) error {
 	for n := 1; ; n++ {
 		s := *d.Staff
 		tried[s.ID] = true
-		why, err := c.tryPerson(s, from)
-		if err != nil || why == "" {
+		h, err := c.tryPerson(s, from)
+		if h != nil {
+			return c.passOn(h)
+		}
+		if !failed(err) {
 			return err
 		}
 		if _, err := c.play(false, c.media(prompt.KeySorryPleaseWait)); err != nil {
@@ -85,128 +78,131 @@ func (c *call) transfer(d Decision, from string) error {
 	return c.nobodyFree(d, "")
 }
 
-// tryPerson rings s with the call's context, whispers the context to them
-// when they answer, bridges them with the caller and stays until they
-// leave. It returns why it failed ("" when they took the call and have
-// finished), or an error when the caller left. s is released on return.
-func (c *call) tryPerson(s record.Staff, from string) (string, error) {
-	cur := s // the person on the call; an attended transfer changes it
-	defer func() { c.e.release(cur.ID, c.rec.ID, c.now()) }()
-	c.attempts++
+// passOn carries out a blind transfer: the caller is put through to its
+// target with the context (and the note), or hears why the person asked
+// for is away and the options (S16-S19).
+func (c *call) passOn(h *handoff) error {
+	if h.away {
+		return c.away(*h.d.Requested)
+	}
+	return c.transfer(h.d, h.from)
+}
+
+// tryPerson puts the caller through to s (reserved for this call) and
+// stays while they talk: ring, answer, whisper, bridge, talk. It returns
+// nil when s took the call and has finished, a FailReason when they did
+// not take it, a handoff when the call is to be passed on blind; any
+// other error ends the call. Whoever is with the caller at the end (an
+// attended transfer changes who) is let go.
+func (c *call) tryPerson(s record.Staff, from string) (*handoff, error) {
+	p := &person{staff: s}
+	c.with = p
+	talked := false
+	defer func() { c.letGo(talked) }()
+	c.carried.attempts++
 	cc := c.context()
 	c.pop(s.ID, "offered", cc)
-	// Every offer is closed on the person's screen (missed or ended)
-	// before they are released, however this attempt ends.
-	closed := false
-	defer func() {
-		if !closed {
-			c.pop(cur.ID, "missed", c.context())
-		}
-	}()
-
-	defer c.hangupAgent()
-	if err := c.e.cfg.Control.StartMOH(c.ctx, c.leg); err != nil {
-		return "", c.controlErr("music on hold", err)
+	setup, err := c.reach(p, cc, from)
+	var why FailReason
+	if errors.As(err, &why) {
+		return nil, c.notAnswered(p, why)
 	}
-	c.event(s.ID, record.RingingStaffData{Endpoint: s.Endpoint, Attempt: c.attempts, Summary: cc.Summary(), Context: &cc, FromStaffID: from})
-	var err error
-	if c.agent, err = c.ringPerson(s, cc); err != nil {
-		c.log("warn", "ring staff failed", "staff_id", s.ID, "error", err.Error())
-		return c.notAnswered(s, FailOriginate)
+	if err != nil {
+		return nil, err
 	}
-
-	if why, err := c.waitAnswer(); why != "" || err != nil {
-		if err != nil {
-			c.abandoned(s, "ringing")
-			return "", err
-		}
-		return c.notAnswered(s, why)
+	c.connected(p, from, setup)
+	h, err := c.talk()
+	p = c.with
+	c.rec.TalkSeconds += int(c.now().Sub(p.since) / time.Second)
+	c.pop(p.staff.ID, "ended", c.context())
+	talked = true
+	if err != nil {
+		return nil, err // the caller left: finish hangs the person's leg up
 	}
-	answeredAt := c.now()
-	c.event(s.ID, record.StaffAnsweredData{})
+	c.left(p, h)
+	return h, nil
+}
 
+// reach rings p and, once they answer, whispers the context to them and
+// bridges them with the caller. It returns the engine's own share of the
+// time from answer to bridge: everything but the whisper's playing time
+// (the benchmark's figure).
+func (c *call) reach(p *person, cc record.CallContext, from string) (time.Duration, error) {
+	if err := c.ring(p, cc, from); err != nil {
+		return 0, err
+	}
+	if err := c.waitAnswer(p); err != nil {
+		return 0, c.abandoned(p, "ringing", err)
+	}
+	answered := c.now()
+	c.event(p.staff.ID, record.StaffAnsweredData{})
 	// S11: the person hears who is calling and why before the caller is
 	// put through; the caller keeps hearing music meanwhile.
-	ok, whisperStart, err := c.whisper(cc)
+	started, err := c.whisper(p, cc)
 	if err != nil {
-		c.abandoned(s, "whisper")
-		return "", err
+		return 0, c.abandoned(p, "whisper", err)
 	}
-	if !ok {
-		return c.notAnswered(s, FailWhisperHangup)
+	whispered := c.now()
+	c.event(p.staff.ID, record.WhisperPlayedData{WhisperMS: new(whispered.Sub(started).Milliseconds())})
+	if err := c.bridgeWith(p); err != nil {
+		return 0, err
 	}
-	whisperedAt := c.now()
-	c.event(s.ID, record.WhisperPlayedData{WhisperMS: new(whisperedAt.Sub(whisperStart).Milliseconds())})
+	return started.Sub(answered) + p.since.Sub(whispered), nil
+}
 
-	bridgeID, why, err := c.bridgeWith(s)
-	if err != nil || why != "" {
-		if err != nil {
-			return "", err
-		}
-		return c.notAnswered(s, why)
-	}
-	defer func() { c.destroyBridge(bridgeID) }()
-	connectedAt := c.now()
+// connected records that p took the call.
+func (c *call) connected(p *person, from string, setup time.Duration) {
 	c.rec.Outcome = record.OutcomeConnected
 	if c.rec.OwnerStaffID == "" {
-		c.rec.OwnerStaffID = s.ID // S5: the first person who takes the call owns it
+		c.rec.OwnerStaffID = p.staff.ID // S5: the first person who takes the call owns it
 	}
 	if from != "" {
 		c.rec.Transferred = true
 	}
-	c.addStaff(s.ID)
-	c.chain = append(c.chain, s.ID)
-	// The engine's own share of answer-to-bridge: everything but the
-	// whisper's playing time (the benchmark's figure).
-	setup := whisperStart.Sub(answeredAt) + connectedAt.Sub(whisperedAt)
-	c.event(s.ID, record.ConnectedData{StaffID: s.ID, Extension: s.Extension, Bridge: bridgeID,
-		AnswerToBridgeUS: new(setup.Microseconds()), Chain: append([]string(nil), c.chain...)})
+	c.takenBy(p)
+	c.event(p.staff.ID, record.ConnectedData{StaffID: p.staff.ID, Extension: p.staff.Extension, Bridge: p.bridge,
+		AnswerToBridgeUS: new(setup.Microseconds()), Chain: append([]string(nil), c.carried.chain...)})
 	c.save()
-	c.pop(s.ID, "connected", c.context())
-
-	h, err := c.talk(&cur, &bridgeID, &connectedAt)
-	c.rec.TalkSeconds += int(c.now().Sub(connectedAt) / time.Second)
-	c.pop(cur.ID, "ended", c.context())
-	closed = true
-	if err != nil {
-		return "", err // the caller left: finish hangs the person's leg up
-	}
-	if h != nil {
-		// A blind transfer: the person leaves and the caller is passed on
-		// with the context (and the note) to the next one.
-		c.destroyBridge(bridgeID)
-		bridgeID = ""
-		c.hangupAgent()
-		if h.away {
-			c.event(cur.ID, record.StaffLeftData{TransferredTo: h.d.Requested.ID, Away: true})
-			c.save()
-			c.e.release(cur.ID, c.rec.ID, c.now())
-			return "", c.away(*h.d.Requested)
-		}
-		c.event(cur.ID, record.StaffLeftData{TransferredTo: h.d.Staff.ID})
-		c.save()
-		c.e.release(cur.ID, c.rec.ID, c.now())
-		return "", c.transfer(h.d, h.from)
-	}
-	c.event(cur.ID, record.StaffLeftData{})
-	c.save()
-	return "", nil
+	c.pop(p.staff.ID, "connected", c.context())
 }
 
-// ringPerson rings s's phone on a new leg carrying the call's context cc;
-// the leg is watched before it is dialled, and once answered it enters the
-// application named for this call and s. The leg comes back even when the
-// request fails, to be ended like any other.
-func (c *call) ringPerson(s record.Staff, cc record.CallContext) (*agentLeg, error) {
-	ctx, cancel := context.WithCancel(c.ctx)
-	a := &agentLeg{leg: Leg{Node: c.leg.Node, ID: ulid.Make().String()}, cancel: cancel}
-	a.events = c.e.cfg.Control.Watch(ctx, a.leg)
-	err := c.e.cfg.Control.Originate(c.ctx, OriginateRequest{
-		Node: a.leg.Node, LegID: a.leg.ID, Endpoint: s.Endpoint,
-		AppArgs:  []string{"agent", c.rec.ID, s.ID},
-		CallerID: c.rec.CallerNumber, Timeout: c.e.cfg.RingTimeout, Variables: legVariables(s, cc),
-	})
-	return a, err
+// takenBy adds p to the people who took the call.
+func (c *call) takenBy(p *person) {
+	c.addStaff(p.staff.ID)
+	c.carried.chain = append(c.carried.chain, p.staff.ID)
+}
+
+// left records that p has left the call; with h (a blind transfer) they
+// are let go at once, for the caller to be passed on with the context.
+func (c *call) left(p *person, h *handoff) {
+	if h == nil {
+		c.event(p.staff.ID, record.StaffLeftData{})
+		c.save()
+		return
+	}
+	c.destroyBridge(p.bridge)
+	p.bridge = ""
+	c.hangUp(p)
+	if h.away { // the person asked for is away: d.Staff is nobody yet
+		c.event(p.staff.ID, record.StaffLeftData{TransferredTo: h.d.Requested.ID, Away: true})
+	} else {
+		c.event(p.staff.ID, record.StaffLeftData{TransferredTo: h.d.Staff.ID})
+	}
+	c.save()
+}
+
+// letGo ends the attempt with whoever is with the caller: the bridge and
+// their leg end, their screen closes (missed, unless talked closed it as
+// ended) and they are released.
+func (c *call) letGo(talked bool) {
+	p := c.with
+	c.with = nil
+	c.destroyBridge(p.bridge)
+	c.hangUp(p)
+	if !talked {
+		c.pop(p.staff.ID, "missed", c.context())
+	}
+	c.e.release(p.staff.ID, c.rec.ID, c.now())
 }
 
 // legVariables are the channel variables of a person's leg: the context
@@ -222,88 +218,6 @@ func legVariables(s record.Staff, cc record.CallContext) map[string]string {
 		vars[VarHeaderCallID] = cc.CallID
 	}
 	return vars
-}
-
-// waitAnswer waits for the person's leg to enter the application
-// (answered), up to the ring limit (S1 applied to people). It returns why
-// it was not answered, or an error when the caller left.
-func (c *call) waitAnswer() (string, error) {
-	deadline := c.now().Add(c.e.cfg.RingTimeout)
-	for !c.agent.up {
-		left := deadline.Sub(c.now())
-		if left <= 0 {
-			return FailNoAnswer, nil
-		}
-		ev, err := c.next(left)
-		if errors.Is(err, errTimeout) {
-			return FailNoAnswer, nil
-		}
-		if err != nil {
-			return "", err
-		}
-		if !c.fromAgent(ev) {
-			continue
-		}
-		if c.agent.ended && !c.agent.up {
-			switch {
-			case ev.DialStatus == "NOANSWER":
-				return FailNoAnswer, nil // Asterisk's own ring timeout: the same limit
-			case ev.DialStatus != "":
-				return ev.DialStatus, nil
-			case ev.Cause != "":
-				return ev.Cause, nil
-			}
-			return FailNoAnswer, nil
-		}
-		if ev.Kind == EvDialResult && ev.DialStatus == "NOANSWER" {
-			return FailNoAnswer, nil
-		}
-		if ev.Kind == EvDialResult && dialFailed(ev.DialStatus) {
-			return ev.DialStatus, nil
-		}
-	}
-	return "", nil
-}
-
-// dialFailed reports whether a dial status says the phone will not be
-// answered (BUSY, CHANUNAVAIL...): anything but progress or ANSWER.
-func dialFailed(status string) bool {
-	switch status {
-	case "", "ANSWER", "RINGING", "PROGRESS":
-		return false
-	}
-	return true
-}
-
-// whisper plays the context to the person who answered and returns when
-// it started; false when they hung up before it ended.
-func (c *call) whisper(cc record.CallContext) (bool, time.Time, error) {
-	id := ulid.Make().String()
-	if err := c.e.cfg.Control.Play(c.ctx, c.agent.leg, id, c.whisperMedia(cc)...); err != nil {
-		if c.agentGone() {
-			return false, time.Time{}, nil
-		}
-		return false, time.Time{}, c.controlErr("whisper", err)
-	}
-	started := c.now()
-	for {
-		ev, err := c.next(0)
-		if err != nil {
-			return false, started, err
-		}
-		if !c.fromAgent(ev) {
-			if ev.Kind == EvDTMF {
-				c.typed = append(c.typed, ev.Digit)
-			}
-			continue
-		}
-		if c.agent.ended {
-			return false, started, nil
-		}
-		if ev.Kind == EvPlaybackFinished && ev.PlaybackID == id {
-			return true, started, nil
-		}
-	}
 }
 
 var whisperIntent = map[string]prompt.Key{
@@ -348,26 +262,6 @@ func (c *call) whisperMedia(cc record.CallContext) []string {
 	return m
 }
 
-// bridgeWith stops the caller's music and bridges them with the person.
-func (c *call) bridgeWith(s record.Staff) (bridgeID, why string, err error) {
-	if err := c.e.cfg.Control.StopMOH(c.ctx, c.leg); err != nil {
-		return "", "", c.controlErr("stop music on hold", err)
-	}
-	bridgeID = ulid.Make().String()
-	if err := c.e.cfg.Control.CreateBridge(c.ctx, c.leg.Node, bridgeID); err != nil {
-		return "", "", c.controlErr("create bridge", err)
-	}
-	if err := c.e.cfg.Control.AddToBridge(c.ctx, c.leg.Node, bridgeID, c.leg, c.agent.leg); err != nil {
-		c.destroyBridge(bridgeID)
-		if c.agentGone() {
-			// They hung up in the instant between the whisper and the bridge.
-			return "", FailBeforeBridge, nil
-		}
-		return "", "", c.controlErr("bridge", err)
-	}
-	return bridgeID, "", nil
-}
-
 func (c *call) destroyBridge(id string) {
 	if id == "" {
 		return
@@ -388,68 +282,11 @@ func (c *call) addStaff(id string) {
 	c.rec.StaffIDs = append(c.rec.StaffIDs, id)
 }
 
-// abandoned records that the caller left while s was being reached.
-func (c *call) abandoned(s record.Staff, during string) {
-	c.event(s.ID, record.TransferAbandonedData{StaffID: s.ID, During: during})
-}
-
-// notAnswered records why s did not take the call, ends their leg and
-// takes the caller off hold; the transfer loop apologises (S15).
-func (c *call) notAnswered(s record.Staff, why string) (string, error) {
-	c.event(s.ID, record.StaffNoAnswerData{Reason: why, Attempt: c.attempts})
-	c.hangupAgent()
-	if err := c.e.cfg.Control.StopMOH(c.ctx, c.leg); err != nil {
-		return "", c.controlErr("stop music on hold", err)
+// abandoned records that the caller left (or the call failed) while p was
+// being reached; a FailReason passes as it is.
+func (c *call) abandoned(p *person, during string, err error) error {
+	if !failed(err) {
+		c.event(p.staff.ID, record.TransferAbandonedData{StaffID: p.staff.ID, During: during})
 	}
-	return why, nil
-}
-
-// agentGone reports whether the person's leg has ended, giving its
-// hangup event a moment to arrive after a failed operation.
-func (c *call) agentGone() bool {
-	a := c.agent
-	if a == nil || a.ended {
-		return true
-	}
-	t := time.NewTimer(500 * time.Millisecond)
-	defer t.Stop()
-	for {
-		select {
-		case ev, ok := <-a.events:
-			if !ok || ev.Kind == EvEnd || ev.Kind == EvHangupRequest {
-				a.ended = true
-				return true
-			}
-		case <-t.C:
-			return false
-		}
-	}
-}
-
-// hangupAgent ends the person's leg if one is up or ringing.
-func (c *call) hangupAgent() {
-	a := c.agent
-	c.agent = nil
-	c.hangupLeg(a)
-}
-
-// hangupConsult ends an attended transfer's target leg, if any.
-func (c *call) hangupConsult() {
-	a := c.consult
-	c.consult = nil
-	c.hangupLeg(a)
-}
-
-func (c *call) hangupLeg(a *agentLeg) {
-	if a == nil {
-		return
-	}
-	if !a.ended {
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		if err := c.e.cfg.Control.Hangup(ctx, a.leg, "normal"); err != nil {
-			c.log("warn", "hang up staff leg", "error", err.Error())
-		}
-		cancel()
-	}
-	a.cancel()
+	return err
 }

@@ -14,16 +14,11 @@ import (
 	"callsvc/routing/prompt"
 )
 
-// evUrgent is an internal event kind: the person's answer to an urgent
-// call, taken by next from AnswerUrgent.
-const evUrgent EventKind = -2
-
 // urgentWait is what a call holding for an urgent answer waits on.
 type urgentWait struct {
 	mu      sync.Mutex
 	staffID string // whose answer is awaited; "" when none is
 	answers chan bool
-	got     bool // the answer behind the last evUrgent
 }
 
 func (u *urgentWait) waitingFor() string {
@@ -114,12 +109,14 @@ func (c *call) urgent(s record.Staff, st record.EffectiveStatus) (done bool, err
 		_, err := c.play(false, c.media(prompt.KeyUrgentNoReply))
 		return false, err
 	}
-	why, err := c.tryPerson(s, "")
-	if err != nil {
-		return false, err
-	}
-	if why != "" {
+	h, err := c.tryPerson(s, "")
+	switch {
+	case h != nil:
+		return true, c.passOn(h)
+	case failed(err):
 		_, err := c.play(false, c.media(prompt.KeyUrgentNoReply))
+		return false, err
+	case err != nil:
 		return false, err
 	}
 	return true, nil
@@ -134,21 +131,23 @@ func (c *call) awaitUrgent(timeout time.Duration) (string, error) {
 		if left <= 0 {
 			return "timeout", nil
 		}
-		ev, err := c.next(left)
+		w, err := c.next(left)
 		if errors.Is(err, errTimeout) {
 			return "timeout", nil
 		}
 		if err != nil {
 			return "", err
 		}
-		if ev.Kind == evUrgent {
-			if c.urg.got {
+		switch w := w.(type) {
+		case urgentAnswer:
+			if w.accept {
 				return "accepted", nil
 			}
 			return "declined", nil
-		}
-		if ev.Kind == EvDTMF && !c.fromAgent(ev) {
-			c.typed = append(c.typed, ev.Digit)
+		case callerEvent:
+			if w.Kind == EvDTMF {
+				c.typed.push(w.Digit)
+			}
 		}
 	}
 }

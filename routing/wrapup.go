@@ -2,7 +2,6 @@ package routing
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"time"
 
@@ -15,15 +14,9 @@ func (c *call) anythingElse() (bool, error) {
 	if c.matters >= c.e.cfg.MaxMatters {
 		return false, nil
 	}
-	d, err := c.play(true, c.media(prompt.KeyAnythingElse))
+	d, err := c.ask(c.media(prompt.KeyAnythingElse))
 	if err != nil {
 		return false, err
-	}
-	if d == "" {
-		d, err = c.digit(c.e.cfg.MenuTimeout)
-		if err != nil && !errors.Is(err, errTimeout) {
-			return false, err
-		}
 	}
 	c.event("", record.AnythingElseData{Answer: d})
 	return d == "1", nil
@@ -83,8 +76,8 @@ func (c *call) finish(endedBy string) {
 		delete(c.e.calls, c.rec.ID)
 		c.e.mu.Unlock()
 	}()
-	c.hangupAgent()
-	c.hangupConsult()
+	c.hangUp(c.with)
+	c.hangUp(c.xfer.target)
 	if endedBy == "system" && !c.lost.Load() {
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		if err := c.e.cfg.Control.Hangup(ctx, c.leg, "normal"); err != nil {

@@ -228,22 +228,11 @@ func (p *realParty) watch(sub *ari.Subscription) {
 
 // apply records what ev means for the party; true when the party is gone.
 func (p *realParty) apply(ev ari.Event) bool {
-	appTarget := "channel:" + p.app.ID
+	if what, ok := p.heardIn(ev); ok {
+		p.hear(what)
+		return false
+	}
 	switch e := ev.(type) {
-	case *ari.PlaybackStarted:
-		// One PlaybackStarted per item of a list; our own "speech" on the
-		// other half is not something the party hears.
-		if e.Playback.TargetURI == appTarget {
-			p.hear(e.Playback.MediaURI)
-		}
-	case *ari.RecordingStarted:
-		if e.Recording.TargetURI == appTarget {
-			p.hear("sound:beep")
-		}
-	case *ari.ChannelDtmfReceived:
-		if e.Channel.ID == p.own.ID {
-			p.hear("dtmf:" + e.Digit)
-		}
 	case *ari.ChannelStateChange:
 		if e.Channel.ID == p.own.ID && e.Channel.State == "Up" {
 			p.set(func() { p.up = true })
@@ -253,17 +242,36 @@ func (p *realParty) apply(ev ari.Event) bool {
 			p.set(func() { p.inApp, p.up = true, e.Channel.State == "Up" || p.up })
 		}
 	case *ari.StasisEnd:
-		if e.Channel.ID == p.own.ID {
-			p.end()
-			return true
-		}
+		return p.endedBy(e.Channel.ID)
 	case *ari.ChannelDestroyed:
-		if e.Channel.ID == p.own.ID {
-			p.end()
-			return true
-		}
+		return p.endedBy(e.Channel.ID)
 	}
 	return false
+}
+
+// heardIn is what ev made the party hear, if anything: each item of a
+// playback list, a recording's beep, a key. Our own "speech" on the other
+// half is not something the party hears.
+func (p *realParty) heardIn(ev ari.Event) (string, bool) {
+	appTarget := "channel:" + p.app.ID
+	switch e := ev.(type) {
+	case *ari.PlaybackStarted:
+		return e.Playback.MediaURI, e.Playback.TargetURI == appTarget
+	case *ari.RecordingStarted:
+		return "sound:beep", e.Recording.TargetURI == appTarget
+	case *ari.ChannelDtmfReceived:
+		return "dtmf:" + e.Digit, e.Channel.ID == p.own.ID
+	}
+	return "", false
+}
+
+// endedBy ends the party when channel is its own; true when it did.
+func (p *realParty) endedBy(channel string) bool {
+	if channel != p.own.ID {
+		return false
+	}
+	p.end()
+	return true
 }
 
 func (p *realParty) set(f func()) {

@@ -57,23 +57,39 @@ func Build(ctx context.Context, dir string, cat *Catalogue, opt BuildOptions) (R
 	if err != nil {
 		return rep, err
 	}
-	langs := opt.Langs
-	if len(langs) == 0 {
-		langs = Langs
-	}
 	logf := opt.Logf
 	if logf == nil {
 		logf = func(string, ...any) {}
 	}
+	jobs, err := catalogueJobs(dir, cat, opt.Langs, &rep)
+	if err != nil {
+		return rep, err
+	}
+	names, err := surnameJobs(dir, opt.Surnames)
+	if err != nil {
+		return rep, err
+	}
+	runJobs(ctx, append(jobs, names...), opt.Workers, func(j job) error { return render(ctx, espeak, sox, j) }, &rep, logf)
+	sort.Strings(rep.Built)
+	sort.Strings(rep.Missing)
+	logf("prompts: %d built, %d missing, %d failed", len(rep.Built), len(rep.Missing), len(rep.Failed))
+	return rep, ctx.Err()
+}
 
+// catalogueJobs lists what to render of cat in langs (default Langs), and
+// makes their directories; keys without text in a language are missing.
+func catalogueJobs(dir string, cat *Catalogue, langs []Lang, rep *Report) ([]job, error) {
+	if len(langs) == 0 {
+		langs = Langs
+	}
 	var jobs []job
 	for _, l := range langs {
 		voice, ok := voices[l]
 		if !ok {
-			return rep, fmt.Errorf("build prompts: no voice for language %q", l)
+			return nil, fmt.Errorf("build prompts: no voice for language %q", l)
 		}
 		if err := os.MkdirAll(filepath.Join(dir, string(l)), 0o755); err != nil {
-			return rep, fmt.Errorf("build prompts: make dir: %w", err)
+			return nil, fmt.Errorf("build prompts: make dir: %w", err)
 		}
 		for _, k := range cat.Keys() {
 			text, ok := cat.Text(l, k)
@@ -84,20 +100,30 @@ func Build(ctx context.Context, dir string, cat *Catalogue, opt BuildOptions) (R
 			jobs = append(jobs, job{string(l) + "/" + string(k), voice, text, filepath.Join(dir, string(l), string(k)+".wav")})
 		}
 	}
-	if len(opt.Surnames) > 0 {
-		if err := os.MkdirAll(filepath.Join(dir, "names"), 0o755); err != nil {
-			return rep, fmt.Errorf("build prompts: make dir: %w", err)
-		}
-		for _, s := range opt.Surnames {
-			k, ok := SurnameKey(s)
-			if !ok {
-				continue
-			}
+	return jobs, nil
+}
+
+// surnameJobs lists the surnames to render under DIR/names (S3), in
+// Mandarin, and makes that directory.
+func surnameJobs(dir string, surnames []string) ([]job, error) {
+	if len(surnames) == 0 {
+		return nil, nil
+	}
+	if err := os.MkdirAll(filepath.Join(dir, "names"), 0o755); err != nil {
+		return nil, fmt.Errorf("build prompts: make dir: %w", err)
+	}
+	var jobs []job
+	for _, s := range surnames {
+		if k, ok := SurnameKey(s); ok {
 			jobs = append(jobs, job{"names/" + string(k), voices[ZH], s, filepath.Join(dir, "names", string(k)+".wav")})
 		}
 	}
+	return jobs, nil
+}
 
-	workers := opt.Workers
+// runJobs renders jobs on workers (default 2) in parallel, noting each in
+// rep; once ctx ends the rest fail with its error.
+func runJobs(ctx context.Context, jobs []job, workers int, render func(job) error, rep *Report, logf func(string, ...any)) {
 	if workers <= 0 {
 		workers = 2
 	}
@@ -109,7 +135,7 @@ func Build(ctx context.Context, dir string, cat *Catalogue, opt BuildOptions) (R
 	for range workers {
 		wg.Go(func() {
 			for j := range next {
-				err := render(ctx, espeak, sox, j)
+				err := render(j)
 				mu.Lock()
 				if err != nil {
 					rep.Failed[j.name] = err.Error()
@@ -132,10 +158,6 @@ func Build(ctx context.Context, dir string, cat *Catalogue, opt BuildOptions) (R
 	}
 	close(next)
 	wg.Wait()
-	sort.Strings(rep.Built)
-	sort.Strings(rep.Missing)
-	logf("prompts: %d built, %d missing, %d failed", len(rep.Built), len(rep.Missing), len(rep.Failed))
-	return rep, ctx.Err()
 }
 
 func lookTool(given, name string) (string, error) {
