@@ -14,7 +14,7 @@ import (
 // rest have defaults.
 type Config struct {
 	Control   CallControl
-	Sink      Sink      // the call record (a *Writer, so calls never wait on the store)
+	Sink      Sink      // the call record (a *spool.Writer, so calls never wait on the store)
 	Directory Directory // customer lookup and staff list; nil: nobody known
 	Notifier  Notifier  // S10 supervisor notices; nil: timeline only
 	Router    Router

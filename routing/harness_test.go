@@ -20,6 +20,7 @@ import (
 	"callsvc/routing/calendar"
 	"callsvc/routing/pbxtest"
 	"callsvc/routing/prompt"
+	"callsvc/routing/spool"
 )
 
 // speed runs the stand-in Asterisk and the engine's timers this many times
@@ -118,7 +119,7 @@ type scenario struct {
 	pbx    pbxtest.PBX
 	srv    *aritest.Server
 	store  *postgres.Store
-	writer *routing.Writer
+	writer *spool.Writer
 	tap    *tapSink
 	client *ari.Client
 	eng    *routing.Engine
@@ -187,7 +188,7 @@ func newScenario(t *testing.T, o scenarioOptions) *scenario {
 	if sc.store == nil {
 		sc.store = pgtest.NewStore(t)
 	}
-	sc.writer, err = routing.NewWriter(sc.store, routing.WriterOptions{SpoolDir: t.TempDir(),
+	sc.writer, err = spool.NewWriter(sc.store, spool.WriterOptions{Dir: t.TempDir(),
 		WriteTimeout: 2 * time.Second, RetryMin: 20 * time.Millisecond, RetryMax: 100 * time.Millisecond, Log: sc.log.log})
 	if err != nil {
 		t.Fatal(err)

@@ -15,6 +15,7 @@ import (
 	"callsvc/ari/aritest"
 	"callsvc/routing"
 	"callsvc/routing/arictl"
+	"callsvc/routing/spool"
 )
 
 // The goals on a 2-core machine; the table prints them beside the
@@ -111,7 +112,7 @@ func runBench(ctx context.Context, cfg config, args []string, stdout, stderr io.
 	}
 	policy := flow.answer
 
-	var rec routing.Recorder
+	var rec spool.Recorder
 	var dir routing.Directory
 	var verify func(ctx context.Context, from time.Time, limit time.Duration) (violations, total int, err error)
 	recordsLabel := "discarded (--db none): nothing is written"
@@ -148,14 +149,14 @@ func runBench(ctx context.Context, cfg config, args []string, stdout, stderr io.
 	defer client.Close()
 
 	var sink routing.Sink = discardSink{}
-	var writer *routing.Writer
+	var writer *spool.Writer
 	if rec != nil {
-		spool, err := os.MkdirTemp("", "callsvc-bench-spool")
+		spoolDir, err := os.MkdirTemp("", "callsvc-bench-spool")
 		if err != nil {
 			return fmt.Errorf("spool dir: %w", err)
 		}
-		defer os.RemoveAll(spool)
-		writer, err = routing.NewWriter(rec, routing.WriterOptions{SpoolDir: spool, Queue: 1 << 16, Log: zerologFunc(log)})
+		defer os.RemoveAll(spoolDir)
+		writer, err = spool.NewWriter(rec, spool.WriterOptions{Dir: spoolDir, Queue: 1 << 16, Log: zerologFunc(log)})
 		if err != nil {
 			return fmt.Errorf("record writer: %w", err)
 		}

@@ -18,12 +18,13 @@ import (
 	"callsvc/routing/calendar"
 	"callsvc/routing/notifyctl"
 	"callsvc/routing/prompt"
+	"callsvc/routing/spool"
 )
 
 // engine is the call engine with its record writer, running.
 type engine struct {
 	*routing.Engine
-	writer *routing.Writer
+	writer *spool.Writer
 	stop   func() // stops taking calls, ends live calls politely, drains the writer
 }
 
@@ -33,7 +34,7 @@ func startEngine(ctx context.Context, cfg config, client *ari.Client, st *postgr
 	if err := os.MkdirAll(cfg.SpoolDir, 0o700); err != nil {
 		return nil, fmt.Errorf("spool dir: %w", err)
 	}
-	w, err := routing.NewWriter(st, routing.WriterOptions{SpoolDir: cfg.SpoolDir, Log: logf})
+	w, err := spool.NewWriter(st, spool.WriterOptions{Dir: cfg.SpoolDir, Log: logf})
 	if err != nil {
 		return nil, fmt.Errorf("record writer: %w", err)
 	}
@@ -57,8 +58,8 @@ func startEngine(ctx context.Context, cfg config, client *ari.Client, st *postgr
 	}
 	// Messages are spooled before anything else, then stored with their
 	// audio fetched from Asterisk: none is lost to an outage or a restart.
-	msgs, err := routing.NewMessageWriter(st, routing.MessageWriterOptions{
-		SpoolDir: filepath.Join(cfg.SpoolDir, "messages"), Fetcher: ctl, Notifier: people, Log: logf,
+	msgs, err := spool.NewMessageWriter(st, spool.MessageWriterOptions{
+		Dir: filepath.Join(cfg.SpoolDir, "messages"), Fetcher: ctl, Notifier: people, Log: logf,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("message writer: %w", err)
