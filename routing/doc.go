@@ -47,7 +47,7 @@
 // (no answer within the ring limit, busy, unregistered, hung up during the
 // whisper) is on the timeline with its reason, the caller hears "對不起,
 // 請稍等" once for it, and the next free person of the department is rung
-// (MaxAttempts), then the desk, then Hooks.NobodyFree or a callback.
+// (MaxAttempts), then the desk, then Config.NobodyFree or a callback.
 // People are held one call at a time by a Reserver shared across engines
 // (api/postgres: FOR UPDATE SKIP LOCKED with a lease). Agents transfer
 // onward with Engine.Transfer (the API's POST /v1/calls/{id}/transfer) or

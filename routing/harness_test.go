@@ -134,7 +134,7 @@ type scenarioOptions struct {
 	cadence    string
 	store      *postgres.Store // default a fresh one
 	directory  routing.Directory
-	hooks      routing.Hooks
+	nobodyFree func(context.Context, *routing.CallInfo) bool
 	notifier   routing.Notifier
 	noDir      bool
 	speed      float64 // default speed
@@ -227,7 +227,6 @@ func newScenario(t *testing.T, o scenarioOptions) *scenario {
 		Now:       sc.clock.Now,
 		After:     sc.clock.After,
 		Log:       sc.log.log,
-		Hooks:     o.hooks,
 		Reserver:  o.reserver,
 		Screen:    o.screen,
 		GreetWait: 5 * time.Second,
@@ -235,6 +234,7 @@ func newScenario(t *testing.T, o scenarioOptions) *scenario {
 		// Real time (a context deadline): generous, so a loaded machine
 		// does not turn a lookup into a failure.
 		LookupTimeout: 10 * time.Second,
+		NobodyFree:    o.nobodyFree,
 	})
 	if err != nil {
 		t.Fatal(err)
