@@ -205,8 +205,7 @@ func (e *Engine) Active() int {
 	return len(e.calls)
 }
 
-// Live lists the calls in progress: the seam for the API's live view,
-// screen pops and agent transfers (later issues). Each entry is a copy.
+// Live lists the calls in progress, each entry a copy.
 func (e *Engine) Live() []CallInfo {
 	e.mu.Lock()
 	defer e.mu.Unlock()

@@ -125,8 +125,8 @@ type Sink interface {
 }
 
 // Notifier tells a supervisor about something the desk must report (S10).
-// It is a seam: the API's live event stream implements it later; nil means
-// the timeline event is the only notice.
+// cmd/callsvc puts the notice on every active supervisor's screen-pop
+// stream; nil means the timeline event is the only notice.
 type Notifier interface {
 	NotifySupervisor(ctx context.Context, callID, kind, text string)
 }
