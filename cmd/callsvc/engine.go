@@ -126,8 +126,8 @@ func startEngine(ctx context.Context, cfg config, client *ari.Client, st *postgr
 }
 
 // callFlow is what the settings say about how a call goes: opening hours,
-// the greeting, the language and when to answer. serve, demo and bench
-// run the same flow.
+// the greeting, the language and when to answer. serve and demo run the
+// same flow.
 type callFlow struct {
 	router  routing.Router
 	greeter routing.Greeter
