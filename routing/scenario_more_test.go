@@ -298,7 +298,7 @@ func TestNobodyFreeTakesTheCallerOver(t *testing.T) {
 	if got.ID != c.ID || got.Decision.Rule == "" {
 		t.Fatalf("NobodyFree was handed %+v, want call %s with its routing decision", got, c.ID)
 	}
-	if hasType(evs, "callback_promised") || c.Outcome == record.OutcomeCallbackRequested {
+	if hasType(evs, record.EventCallbackPromised) || c.Outcome == record.OutcomeCallbackRequested {
 		t.Fatalf("a callback was promised after NobodyFree took the caller: outcome %q, timeline %v", c.Outcome, types(evs))
 	}
 	for _, m := range caller.Heard() {

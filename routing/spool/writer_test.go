@@ -74,7 +74,7 @@ func sampleCall(at time.Time) (record.Call, []record.Event) {
 	c := record.Call{ID: id, ChannelID: "1700000000.1", CallerNumber: "+8613800138000", ArrivedAt: at,
 		Outcome: record.OutcomeInProgress, UpdatedAt: at}
 	var evs []record.Event
-	for i, typ := range []record.EventType{"arrived", "ringing", "answered"} {
+	for i, typ := range []record.EventType{record.EventArrived, record.EventRinging, record.EventAnswered} {
 		evs = append(evs, record.Event{ID: ulid.Make().String(), CallID: id, At: at.Add(time.Duration(i) * time.Millisecond), Type: typ,
 			Data: json.RawMessage(`{"n":` + fmt.Sprint(i) + `}`)})
 	}
