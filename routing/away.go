@@ -69,10 +69,6 @@ func (c *call) effective(s record.Staff) record.EffectiveStatus {
 		d.Unreachable = c.phoneUnreachable(s)
 	}
 	st := record.Effective(p, d, c.now())
-	if st.Reachable() && c.e.cfg.Hooks.Presence != nil && !c.e.cfg.Hooks.Presence(c.ctx, s) {
-		// The older seam says they are away without saying how.
-		st = record.EffectiveStatus{Status: record.PresenceOut, Reason: "presence hook"}
-	}
 	if st.Reachable() && !known {
 		// Their status could not be read: the plain S18 wording fits any.
 		st = record.EffectiveStatus{Status: record.PresenceOut, Reason: "presence unreadable"}

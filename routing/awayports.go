@@ -24,7 +24,8 @@ type PhoneStates interface {
 
 // MessageSink takes a message the engine has just taken, with the node
 // whose Asterisk holds its recording. It never blocks the call for long
-// (MessageWriter spools it to disk and stores it off the call's path).
+// (spool.MessageWriter spools it to disk and stores it off the call's
+// path).
 type MessageSink interface {
 	Message(m record.Message, node string)
 }

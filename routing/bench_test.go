@@ -6,7 +6,6 @@ import (
 	"testing"
 	"time"
 
-	"callsvc/api/postgres/pgtest"
 	"callsvc/api/record"
 	"callsvc/ari/aritest"
 	"callsvc/routing"
@@ -44,30 +43,6 @@ func BenchmarkGreet(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		g.Greet(now, prompt.ZH, cust)
-	}
-}
-
-// BenchmarkWriterToPostgres: records through the async writer into a real
-// store, flushed per iteration (one call summary and three events).
-func BenchmarkWriterToPostgres(b *testing.B) {
-	st := pgtest.NewStore(b)
-	w, err := routing.NewWriter(st, routing.WriterOptions{SpoolDir: b.TempDir()})
-	if err != nil {
-		b.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	go w.Run(ctx)
-	at := time.Now().UTC()
-	for b.Loop() {
-		c, evs := sampleCall(at)
-		w.Call(c)
-		for _, e := range evs {
-			w.Event(e)
-		}
-		if err := w.Flush(ctx); err != nil {
-			b.Fatal(err)
-		}
 	}
 }
 

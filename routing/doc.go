@@ -4,11 +4,12 @@
 //
 // It imports no database driver, HTTP router or ARI wire types. It declares
 // what it needs — CallControl (answer, play, record, bridge, hang up),
-// Recorder (the call record), Directory (customers and staff), Notifier
+// Sink (the call record), Directory (customers and staff), Notifier
 // (S10 notices) — and cmd/callsvc wires the adapters in: routing/arictl
-// over the ARI client, api/postgres or api/client for records:
+// over the ARI client, routing/spool's writers in front of api/postgres or
+// api/client for records:
 //
-//	w, _ := routing.NewWriter(store, routing.WriterOptions{SpoolDir: cfg.SpoolDir})
+//	w, _ := spool.NewWriter(store, spool.WriterOptions{Dir: cfg.SpoolDir})
 //	go w.Run(ctx) // records never wait on the store; spooled while it is down
 //	policy, _ := routing.NewAnswerPolicy(cfg.RingCadence, cfg.AnswerRing)
 //	eng, _ := routing.NewEngine(routing.Config{
@@ -51,7 +52,7 @@
 // (no answer within the ring limit, busy, unregistered, hung up during the
 // whisper) is on the timeline with its reason, the caller hears "對不起,
 // 請稍等" once for it, and the next free person of the department is rung
-// (MaxAttempts), then the desk, then Hooks.NobodyFree or a callback.
+// (MaxAttempts), then the desk, then Config.NobodyFree or a callback.
 // People are held one call at a time by a Reserver shared across engines
 // (api/postgres: FOR UPDATE SKIP LOCKED with a lease). Agents transfer
 // onward with Engine.Transfer (the API's POST /v1/calls/{id}/transfer) or
@@ -73,13 +74,14 @@
 // Away.UrgentTimeout), 4 a callback at a promised time (timeline
 // callback_requested, outcome callback_requested). A message is recorded
 // after a beep until #, silence or a limit, read back (1 keep, 2 again,
-// 3 cancel), the callback number confirmed; MessageWriter spools it, fetches
-// its audio from Asterisk (arictl), stores both and notifies the person:
+// 3 cancel), the callback number confirmed; spool.MessageWriter spools it,
+// fetches its audio from Asterisk (arictl), stores both and notifies the
+// person:
 //
 //	ctl := arictl.New(client, arictl.Options{})
 //	people := notifyctl.New(webhook) // optional: WEBHOOK_URL, WEBHOOK_SECRET
-//	msgs, _ := routing.NewMessageWriter(store, routing.MessageWriterOptions{
-//		SpoolDir: filepath.Join(cfg.SpoolDir, "messages"), Fetcher: ctl, Notifier: people})
+//	msgs, _ := spool.NewMessageWriter(store, spool.MessageWriterOptions{
+//		Dir: filepath.Join(cfg.SpoolDir, "messages"), Fetcher: ctl, Notifier: people})
 //	go msgs.Run(ctx)
 //	cfg.Away = routing.AwayConfig{Presence: store, Phones: ctl, Messages: msgs, Notifier: people}
 //

@@ -14,7 +14,7 @@ import (
 // rest have defaults.
 type Config struct {
 	Control   CallControl
-	Sink      Sink      // the call record (a *Writer, so calls never wait on the store)
+	Sink      Sink      // the call record (a *spool.Writer, so calls never wait on the store)
 	Directory Directory // customer lookup and staff list; nil: nobody known
 	Notifier  Notifier  // S10 supervisor notices; nil: timeline only
 	Router    Router
@@ -27,7 +27,6 @@ type Config struct {
 	// simulated clock.
 	After func(d time.Duration) <-chan time.Time
 	Log   LogFunc
-	Hooks Hooks
 
 	MenuTimeout   time.Duration // silence after the menu before re-prompting; default 6 s
 	DigitTimeout  time.Duration // between extension digits; default 5 s
@@ -52,6 +51,11 @@ type Config struct {
 	// Screen receives screen-pop events for the people a call reaches;
 	// nil: none are sent.
 	Screen ScreenSink
+	// NobodyFree runs when the call cannot be put through to anyone (no
+	// one free, or the person did not answer). It returns true when it
+	// handled the caller (a message, a callback booking); false, or nil,
+	// lets the engine promise a callback (S12) and go on to S8.
+	NobodyFree func(ctx context.Context, c *CallInfo) bool
 
 	// Away handling (S16-S19): what the caller hears and may do when the
 	// person asked for cannot take the call.
@@ -62,8 +66,8 @@ type Config struct {
 // value works: everyone active counts as available unless Presence says
 // otherwise, and a message is offered only with Messages set.
 type AwayConfig struct {
-	// Presence is where people's statuses come from; nil: Hooks.Presence
-	// (or everyone active) decides who is available.
+	// Presence is where people's statuses come from; nil: everyone active
+	// is available.
 	Presence PresenceSource
 	// Phones says whether a person's phone is reachable (the "unreachable"
 	// wording); nil: not checked.
@@ -91,20 +95,8 @@ type AwayConfig struct {
 	CallbackAfter time.Duration
 }
 
-// Hooks are the seams for what later issues add (presence, retries,
-// messages). Nil hooks keep today's behaviour.
-type Hooks struct {
-	// Presence reports whether an active person is at their desk
-	// (S16-S19); nil: every active person is.
-	Presence func(ctx context.Context, s record.Staff) bool
-	// NobodyFree runs when the call cannot be put through to anyone (no
-	// one free, or the person did not answer). It returns true when it
-	// handled the caller (a message, a callback booking); false lets the
-	// engine promise a callback (S12) and go on to S8.
-	NobodyFree func(ctx context.Context, c *CallInfo) bool
-}
-
-// CallInfo is the read-only view of a call handed to hooks.
+// CallInfo is the read-only view of a call handed to NobodyFree and
+// listed by Live.
 type CallInfo struct {
 	ID       string
 	Leg      Leg
@@ -204,8 +196,7 @@ func (e *Engine) Active() int {
 	return len(e.calls)
 }
 
-// Live lists the calls in progress: the seam for the API's live view,
-// screen pops and agent transfers (later issues). Each entry is a copy.
+// Live lists the calls in progress, each entry a copy.
 func (e *Engine) Live() []CallInfo {
 	e.mu.Lock()
 	defer e.mu.Unlock()
@@ -268,9 +259,9 @@ func (e *Engine) candidates(ctx context.Context, staff []record.Staff, taken map
 	return out
 }
 
-// available is who of staff is at their desk now (presence and the
-// Presence hook). It reads the store, so a decision calls it once and
-// marks the result again (mark) on each reservation retry.
+// available is who of staff is at their desk now, by their presence. It
+// reads the store, so a decision calls it once and marks the result again
+// (mark) on each reservation retry.
 func (e *Engine) available(ctx context.Context, staff []record.Staff) []Candidate {
 	out := make([]Candidate, 0, len(staff))
 	presence := e.presenceAll(ctx)
@@ -281,9 +272,6 @@ func (e *Engine) available(ctx context.Context, staff []record.Staff) []Candidat
 			// What the person said decides here; the phone's own state
 			// is found out by ringing it.
 			avail = record.Effective(p, record.Derived{}, now).Reachable()
-		}
-		if avail && e.cfg.Hooks.Presence != nil {
-			avail = e.cfg.Hooks.Presence(ctx, s)
 		}
 		out = append(out, Candidate{Staff: s, Available: avail})
 	}

@@ -20,6 +20,7 @@ import (
 	"callsvc/routing/calendar"
 	"callsvc/routing/pbxtest"
 	"callsvc/routing/prompt"
+	"callsvc/routing/spool"
 )
 
 // speed runs the stand-in Asterisk and the engine's timers this many times
@@ -118,7 +119,7 @@ type scenario struct {
 	pbx    pbxtest.PBX
 	srv    *aritest.Server
 	store  *postgres.Store
-	writer *routing.Writer
+	writer *spool.Writer
 	tap    *tapSink
 	client *ari.Client
 	eng    *routing.Engine
@@ -133,7 +134,7 @@ type scenarioOptions struct {
 	cadence    string
 	store      *postgres.Store // default a fresh one
 	directory  routing.Directory
-	hooks      routing.Hooks
+	nobodyFree func(context.Context, *routing.CallInfo) bool
 	notifier   routing.Notifier
 	noDir      bool
 	speed      float64 // default speed
@@ -187,7 +188,7 @@ func newScenario(t *testing.T, o scenarioOptions) *scenario {
 	if sc.store == nil {
 		sc.store = pgtest.NewStore(t)
 	}
-	sc.writer, err = routing.NewWriter(sc.store, routing.WriterOptions{SpoolDir: t.TempDir(),
+	sc.writer, err = spool.NewWriter(sc.store, spool.WriterOptions{Dir: t.TempDir(),
 		WriteTimeout: 2 * time.Second, RetryMin: 20 * time.Millisecond, RetryMax: 100 * time.Millisecond, Log: sc.log.log})
 	if err != nil {
 		t.Fatal(err)
@@ -226,7 +227,6 @@ func newScenario(t *testing.T, o scenarioOptions) *scenario {
 		Now:       sc.clock.Now,
 		After:     sc.clock.After,
 		Log:       sc.log.log,
-		Hooks:     o.hooks,
 		Reserver:  o.reserver,
 		Screen:    o.screen,
 		GreetWait: 5 * time.Second,
@@ -234,6 +234,7 @@ func newScenario(t *testing.T, o scenarioOptions) *scenario {
 		// Real time (a context deadline): generous, so a loaded machine
 		// does not turn a lookup into a failure.
 		LookupTimeout: 10 * time.Second,
+		NobodyFree:    o.nobodyFree,
 	})
 	if err != nil {
 		t.Fatal(err)

@@ -111,29 +111,22 @@ type CallControl interface {
 	DestroyBridge(ctx context.Context, node, bridgeID string) error
 }
 
-// Recorder is where call records go, shaped like api.Store's methods so
-// *postgres.Store and the API's Go client both satisfy it. The engine never
-// calls it directly: Writer does, off the call's path.
-type Recorder interface {
-	UpsertCalls(ctx context.Context, calls []record.Call) error
-	AppendEvents(ctx context.Context, events []record.Event) (inserted int, err error)
-}
-
 // Directory looks up customers and staff (api.Store's methods).
 type Directory interface {
 	FindCustomerByPhone(ctx context.Context, number string) (record.Customer, error)
 	ListStaff(ctx context.Context, q record.ListQuery) ([]record.Staff, string, error)
 }
 
-// Sink takes records without blocking the call (Writer implements it).
+// Sink takes records without blocking the call (spool.Writer implements
+// it, writing to the store off the call's path).
 type Sink interface {
 	Call(c record.Call)
 	Event(e record.Event)
 }
 
 // Notifier tells a supervisor about something the desk must report (S10).
-// It is a seam: the API's live event stream implements it later; nil means
-// the timeline event is the only notice.
+// cmd/callsvc puts the notice on every active supervisor's screen-pop
+// stream; nil means the timeline event is the only notice.
 type Notifier interface {
 	NotifySupervisor(ctx context.Context, callID, kind, text string)
 }

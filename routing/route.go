@@ -152,11 +152,11 @@ func (e *Engine) nextPerson(c *call, dept string, tried map[string]bool) *record
 	return nil
 }
 
-// nobodyFree is the call's answer when no person can take it now. The
-// NobodyFree hook (messages, callbacks: later issues) may take over;
-// otherwise the caller is promised a callback (S12).
+// nobodyFree is the call's answer when no person can take it now.
+// Config.NobodyFree may take over; otherwise the caller is promised a
+// callback (S12).
 func (c *call) nobodyFree(d Decision, first prompt.Key) error {
-	if h := c.e.cfg.Hooks.NobodyFree; h != nil {
+	if h := c.e.cfg.NobodyFree; h != nil {
 		if h(c.ctx, &CallInfo{ID: c.rec.ID, Leg: c.leg, Intent: c.rec.Intent, Customer: c.cust, Decision: d}) {
 			return nil
 		}

@@ -14,12 +14,13 @@ import (
 	"callsvc/routing/arictl"
 	"callsvc/routing/pbxtest"
 	"callsvc/routing/prompt"
+	"callsvc/routing/spool"
 )
 
 // awayKit is what an away scenario adds: the message writer and the
 // screen pops.
 type awayKit struct {
-	messages *routing.MessageWriter
+	messages *spool.MessageWriter
 	screen   *screenLog
 	notices  *noticeLog
 }
@@ -56,7 +57,7 @@ func newAwayScenario(t *testing.T, urgent time.Duration) (*scenario, *awayKit) {
 	kit := &awayKit{screen: &screenLog{}, notices: &noticeLog{sent: make(chan routing.Notice, 16)}}
 	sc := newScenario(t, scenarioOptions{screen: kit.screen, away: func(sc *scenario) routing.AwayConfig {
 		ctl := arictl.New(sc.client, arictl.Options{})
-		w, err := routing.NewMessageWriter(sc.store, routing.MessageWriterOptions{SpoolDir: t.TempDir(), Fetcher: ctl,
+		w, err := spool.NewMessageWriter(sc.store, spool.MessageWriterOptions{Dir: t.TempDir(), Fetcher: ctl,
 			Notifier: kit.notices, Retry: 50 * time.Millisecond, Log: sc.log.log})
 		if err != nil {
 			t.Fatal(err)

@@ -134,9 +134,9 @@ func TestS1SlowDatabaseDoesNotDelayAnswer(t *testing.T) {
 // and it reaches the database complete once it is back.
 func TestS1DatabaseDownCallHandledRecordReplayed(t *testing.T) {
 	t.Parallel()
-	st, admin := pgtest.NewStore(t), pgtest.NewStore(t)
+	st := pgtest.NewStore(t)
 	sc := newScenario(t, scenarioOptions{store: st, speed: s1Speed})
-	restore := makeUnreachable(t, st, admin)
+	restore := pgtest.Outage(t, st)
 	caller := sc.dial("+8613800138000")
 	sc.hear(caller, zhm(prompt.KeyMenuDesk))
 	sc.press(caller, "0")

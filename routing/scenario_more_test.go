@@ -245,13 +245,9 @@ func TestAfterHoursOrder(t *testing.T) {
 // goodbye, hang up, outcome failed); the engine goes on taking calls.
 func TestPanicEndsOnlyThatCallPolitely(t *testing.T) {
 	t.Parallel()
-	var boom = true
-	sc := newScenario(t, scenarioOptions{hooks: routing.Hooks{Presence: func(context.Context, record.Staff) bool {
-		if boom {
-			panic("presence service exploded")
-		}
-		return true
-	}}})
+	sc := newScenario(t, scenarioOptions{away: func(*scenario) routing.AwayConfig {
+		return routing.AwayConfig{Presence: explodingPresence{}}
+	}})
 	sc.addStaff("李服務", "2001", "desk")
 	first := sc.dial("+8613800138000")
 	sc.hear(first, zhm(prompt.KeyMenuDesk))
@@ -268,6 +264,47 @@ func TestPanicEndsOnlyThatCallPolitely(t *testing.T) {
 	second.Hangup(sc.ctx)
 	if calls := sc.doneAll(); len(calls) != 2 {
 		t.Fatalf("%d calls recorded, want 2", len(calls))
+	}
+}
+
+// explodingPresence is a PresenceSource that panics when read.
+type explodingPresence struct{}
+
+func (explodingPresence) GetPresence(context.Context, string) (record.Presence, error) {
+	panic("presence service exploded")
+}
+
+func (explodingPresence) ListPresence(context.Context, record.ListQuery) ([]record.Presence, string, error) {
+	panic("presence service exploded")
+}
+
+// When nobody can take the call, Config.NobodyFree is handed the call and
+// may take the caller over: then no callback is promised and the caller
+// goes on to S8.
+func TestNobodyFreeTakesTheCallerOver(t *testing.T) {
+	t.Parallel()
+	handed := make(chan routing.CallInfo, 1)
+	sc := newScenario(t, scenarioOptions{nobodyFree: func(_ context.Context, c *routing.CallInfo) bool {
+		handed <- *c
+		return true
+	}})
+	caller := sc.dial("+8613800138000")
+	sc.hear(caller, zhm(prompt.KeyMenuDesk))
+	sc.press(caller, "0")
+	sc.hear(caller, zhm(prompt.KeyAnythingElse))
+	sc.press(caller, "2")
+	c, evs := sc.done()
+	got := <-handed
+	if got.ID != c.ID || got.Decision.Rule == "" {
+		t.Fatalf("NobodyFree was handed %+v, want call %s with its routing decision", got, c.ID)
+	}
+	if hasType(evs, record.EventCallbackPromised) || c.Outcome == record.OutcomeCallbackRequested {
+		t.Fatalf("a callback was promised after NobodyFree took the caller: outcome %q, timeline %v", c.Outcome, types(evs))
+	}
+	for _, m := range caller.Heard() {
+		if m == zhm(prompt.KeyCallbackPromise) {
+			t.Fatalf("the caller heard the callback promise: %v", caller.Heard())
+		}
 	}
 }
 

@@ -3,8 +3,8 @@
 // tokens, behind the api.Store interface.
 //
 // The schema lives in versioned migrations embedded in the binary
-// (migrations/00001_*.sql, applied by goose); later features add their own
-// numbered files. Writes from the call engine are idempotent: a call summary
+// (migrations/00001_*.sql, applied by goose); a change to the schema is a
+// new numbered file. Writes from the call engine are idempotent: a call summary
 // is an upsert by id where the newer UpdatedAt wins, and a timeline event is
 // inserted once by its own id, so the engine can replay its spool freely.
 // Driver errors are translated here, by SQLSTATE code, into *record.Error.

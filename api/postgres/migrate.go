@@ -14,8 +14,8 @@ import (
 	"github.com/pressly/goose/v3/lock"
 )
 
-// Migrations numbered 00001_name.sql, 00002_name.sql, ...: later features
-// add the next number.
+// Migrations numbered 00001_name.sql, 00002_name.sql, ...: a change to the
+// schema adds the next number.
 //
 //go:embed migrations/*.sql
 var migrationFiles embed.FS

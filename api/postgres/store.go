@@ -77,8 +77,8 @@ func Open(ctx context.Context, dsn string, opts Options) (*Store, error) {
 // Close closes the pool, waiting for connections in use to be returned.
 func (s *Store) Close() { s.pool.Close() }
 
-// Pool is the underlying pool, for code that shares the database (later
-// features' stores, benchmarks comparing the API with direct SQL).
+// Pool is the underlying pool, for code that shares the database
+// (migrations, the doctor's checks, tests and benchmarks that use SQL).
 func (s *Store) Pool() *pgxpool.Pool { return s.pool }
 
 // Ping checks the database answers; the API's readiness probe uses it.

@@ -20,12 +20,13 @@ import (
 	"callsvc/routing/calendar"
 	"callsvc/routing/notifyctl"
 	"callsvc/routing/prompt"
+	"callsvc/routing/spool"
 )
 
 // engine is the call engine with its record writer, running.
 type engine struct {
 	*routing.Engine
-	writer *routing.Writer
+	writer *spool.Writer
 	// board follows the calls in progress from the engine's record stream,
 	// for the console's wallboard; control fetches the callers' recordings
 	// it plays.
@@ -36,7 +37,7 @@ type engine struct {
 
 // teeSink hands every record to the writer (the store) and to the board.
 type teeSink struct {
-	w     *routing.Writer
+	w     *spool.Writer
 	board *console.Board
 }
 
@@ -56,7 +57,7 @@ func startEngine(ctx context.Context, cfg config, client *ari.Client, st *postgr
 	if err := os.MkdirAll(cfg.SpoolDir, 0o700); err != nil {
 		return nil, fmt.Errorf("spool dir: %w", err)
 	}
-	w, err := routing.NewWriter(st, routing.WriterOptions{SpoolDir: cfg.SpoolDir, Log: logf})
+	w, err := spool.NewWriter(st, spool.WriterOptions{Dir: cfg.SpoolDir, Log: logf})
 	if err != nil {
 		return nil, fmt.Errorf("record writer: %w", err)
 	}
@@ -81,8 +82,8 @@ func startEngine(ctx context.Context, cfg config, client *ari.Client, st *postgr
 	}
 	// Messages are spooled before anything else, then stored with their
 	// audio fetched from Asterisk: none is lost to an outage or a restart.
-	msgs, err := routing.NewMessageWriter(st, routing.MessageWriterOptions{
-		SpoolDir: filepath.Join(cfg.SpoolDir, "messages"), Fetcher: ctl, Notifier: people, Log: logf,
+	msgs, err := spool.NewMessageWriter(st, spool.MessageWriterOptions{
+		Dir: filepath.Join(cfg.SpoolDir, "messages"), Fetcher: ctl, Notifier: people, Log: logf,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("message writer: %w", err)
@@ -149,8 +150,8 @@ func startEngine(ctx context.Context, cfg config, client *ari.Client, st *postgr
 }
 
 // callFlow is what the settings say about how a call goes: opening hours,
-// the greeting, the language and when to answer. serve, demo and bench
-// run the same flow.
+// the greeting, the language and when to answer. serve and demo run the
+// same flow.
 type callFlow struct {
 	router  routing.Router
 	greeter routing.Greeter

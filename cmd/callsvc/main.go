@@ -11,9 +11,9 @@
 //	callsvc prompts build --out DIR
 //	callsvc dialplan render --out DIR
 //	callsvc doctor
-//	callsvc bench
 //
-// Configuration is read from the environment; see the README.
+// Configuration is read from the environment; see the README. The load
+// bench is its own command, cmd/callsvc-bench.
 package main
 
 import (
@@ -56,8 +56,6 @@ Commands:
   prompts build --out DIR    render the prompt catalogue to 8 kHz wav files
   dialplan render --out DIR  write the Asterisk configuration from the staff directory
   doctor                     check ARI, the application, sounds, database and phones
-  bench [--rate N/s] [--duration D] [--concurrent N] [--hold D] [--db private|url|none]
-                             load benchmark against the in-process stand-in Asterisk
 
 Configuration comes from the environment (see README.md).
 `
@@ -89,8 +87,6 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return runDialplan(ctx, cfg, getenv, rest, stdout, stderr)
 	case "doctor":
 		return runDoctor(ctx, cfg, rest, stdout, stderr)
-	case "bench":
-		return runBench(ctx, cfg, rest, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil

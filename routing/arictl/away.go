@@ -8,11 +8,12 @@ import (
 
 	"callsvc/ari"
 	"callsvc/routing"
+	"callsvc/routing/spool"
 )
 
 var (
-	_ routing.RecordingFetcher = (*Control)(nil)
-	_ routing.PhoneStates      = (*Control)(nil)
+	_ spool.RecordingFetcher = (*Control)(nil)
+	_ routing.PhoneStates    = (*Control)(nil)
 )
 
 // FetchRecording downloads a stored recording's file (a message's audio)

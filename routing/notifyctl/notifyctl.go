@@ -3,7 +3,7 @@
 // messages and urgent calls without routing importing the webhook:
 //
 //	wh, err := notify.NewWebhook(notify.Config{URL: cfg.WebhookURL, Secret: cfg.WebhookSecret})
-//	people := notifyctl.New(wh) // routing.AwayConfig.Notifier, MessageWriterOptions.Notifier
+//	people := notifyctl.New(wh) // routing.AwayConfig.Notifier, spool.MessageWriterOptions.Notifier
 package notifyctl
 
 import (

@@ -221,3 +221,39 @@ func withDatabase(dsn, name string) (string, error) {
 	// In keyword/value form a later keyword overrides an earlier one.
 	return dsn + " dbname=" + name, nil
 }
+
+// Outage makes st's database unreachable — closed to new connections, its
+// open ones ended — a real outage of a real store. restore opens it again;
+// it runs at the end of the test too, so the database can be dropped.
+func Outage(tb testing.TB, st *postgres.Store) (restore func()) {
+	tb.Helper()
+	s := get(tb)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	var db string
+	if err := st.Pool().QueryRow(ctx, "SELECT current_database()").Scan(&db); err != nil {
+		tb.Fatalf("pgtest: outage: %v", err)
+	}
+	if _, err := s.admin.Exec(ctx, "ALTER DATABASE "+ident(db)+" ALLOW_CONNECTIONS false"); err != nil {
+		tb.Fatalf("pgtest: outage: %v", err)
+	}
+	var once sync.Once
+	restore = func() {
+		once.Do(func() {
+			ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+			defer cancel()
+			if _, err := s.admin.Exec(ctx, "ALTER DATABASE "+ident(db)+" ALLOW_CONNECTIONS true"); err != nil {
+				tb.Errorf("pgtest: end outage: %v", err)
+			}
+		})
+	}
+	tb.Cleanup(restore)
+	if _, err := s.admin.Exec(ctx, "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1", db); err != nil {
+		tb.Fatalf("pgtest: outage: %v", err)
+	}
+	st.Pool().Reset()
+	if err := st.Ping(ctx); err == nil {
+		tb.Fatal("pgtest: outage: the store still answers")
+	}
+	return restore
+}

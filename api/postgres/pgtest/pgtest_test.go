@@ -76,3 +76,22 @@ func TestWithDatabase(t *testing.T) {
 		}
 	}
 }
+
+// An outage stops exactly one database, until restored.
+func TestOutageStopsOneDatabaseUntilRestored(t *testing.T) {
+	t.Parallel()
+	down, other := NewStore(t), NewStore(t)
+	ctx, cancel := context.WithTimeout(t.Context(), time.Minute)
+	defer cancel()
+	restore := Outage(t, down)
+	if err := down.Ping(ctx); err == nil {
+		t.Fatal("the store answers during its outage")
+	}
+	if err := other.Ping(ctx); err != nil {
+		t.Fatalf("another test's database went down too: %v", err)
+	}
+	restore()
+	if err := down.Ping(ctx); err != nil {
+		t.Fatalf("the store does not answer after the outage: %v", err)
+	}
+}

@@ -1,4 +1,4 @@
-package routing
+package spool
 
 import (
 	"bufio"
@@ -14,12 +14,20 @@ import (
 	"time"
 
 	"callsvc/api/record"
+	"callsvc/routing"
 )
+
+// Recorder is where call records go, shaped like api.Store's methods so
+// *postgres.Store and the API's Go client both satisfy it.
+type Recorder interface {
+	UpsertCalls(ctx context.Context, calls []record.Call) error
+	AppendEvents(ctx context.Context, events []record.Event) (inserted int, err error)
+}
 
 // Writer sends call records to a Recorder off the call's path. Call and
 // Event never block: records queue in memory and a single goroutine (Run)
 // writes them in batches. When the store fails, batches go to spool files
-// (JSON lines in SpoolDir) and are replayed, oldest first, when it answers
+// (JSON lines in Dir) and are replayed, oldest first, when it answers
 // again; replays are harmless because events are keyed by id and a call
 // summary only replaces an older one. Spool files left by an earlier
 // process are replayed at start.
@@ -38,19 +46,21 @@ type Writer struct {
 
 // WriterOptions tune a Writer.
 type WriterOptions struct {
-	SpoolDir     string        // where failed writes wait; "" = the OS temp dir + "callsvc-spool"
+	Dir          string        // where failed writes wait; "" = the OS temp dir + "callsvc-spool"
 	Queue        int           // in-memory queue length; default 4096
 	Batch        int           // records per write; default 256
 	WriteTimeout time.Duration // one write's deadline; default 5 s
 	RetryMin     time.Duration // first replay delay after a failure; default 500 ms
 	RetryMax     time.Duration // replay delay cap; default 30 s
-	Log          LogFunc
+	Log          routing.LogFunc
 }
 
 type item struct {
 	Call  *record.Call  `json:"call,omitempty"`
 	Event *record.Event `json:"event,omitempty"`
 }
+
+var _ routing.Sink = (*Writer)(nil)
 
 // ErrSpooled is returned by Flush when records are safe on disk but not yet
 // in the store.
@@ -61,8 +71,8 @@ func NewWriter(rec Recorder, opt WriterOptions) (*Writer, error) {
 	if rec == nil {
 		return nil, errors.New("new writer: nil recorder")
 	}
-	if opt.SpoolDir == "" {
-		opt.SpoolDir = filepath.Join(os.TempDir(), "callsvc-spool")
+	if opt.Dir == "" {
+		opt.Dir = filepath.Join(os.TempDir(), "callsvc-spool")
 	}
 	if opt.Queue <= 0 {
 		opt.Queue = 4096
@@ -82,7 +92,7 @@ func NewWriter(rec Recorder, opt WriterOptions) (*Writer, error) {
 	if opt.Log == nil {
 		opt.Log = func(string, string, map[string]any) {}
 	}
-	if err := os.MkdirAll(opt.SpoolDir, 0o750); err != nil {
+	if err := os.MkdirAll(opt.Dir, 0o750); err != nil {
 		return nil, fmt.Errorf("new writer: spool dir: %w", err)
 	}
 	return &Writer{rec: rec, opt: opt, in: make(chan item, opt.Queue), flush: make(chan chan error), kick: make(chan struct{}, 1)}, nil
@@ -138,79 +148,94 @@ func (w *Writer) Flush(ctx context.Context) error {
 	}
 }
 
+// runState is what Run keeps between wake-ups.
+type runState struct {
+	spooled bool          // the spool holds records: newer ones join it, to keep order
+	retry   time.Duration // the delay before the next replay
+	timer   *time.Timer   // fires for the next replay
+}
+
 // Run writes until ctx ends, then moves whatever is still queued to the
 // spool (it is replayed next start) and returns.
 func (w *Writer) Run(ctx context.Context) error {
-	retry := w.opt.RetryMin
-	timer := time.NewTimer(0) // replay any spool left from before at once
-	defer timer.Stop()
 	files, _ := w.SpoolFiles()
-	spooled := len(files) > 0
+	// The timer fires at once: a spool left from before is replayed first.
+	s := &runState{spooled: len(files) > 0, retry: w.opt.RetryMin, timer: time.NewTimer(0)}
+	defer s.timer.Stop()
 	for {
 		select {
 		case <-ctx.Done():
 			w.drainToSpool()
 			return nil
 		case it := <-w.in:
-			batch := w.gather(it)
-			if spooled {
-				// Keep order: while the spool holds records, newer ones
-				// join it and are replayed after them.
-				w.spoolOrLog(batch)
-				continue
-			}
-			if err := w.write(ctx, batch); err != nil {
-				if ctx.Err() == nil {
-					w.opt.Log("warn", "record store unreachable, spooling", map[string]any{"error": err.Error(), "records": len(batch)})
-				}
-				w.spoolOrLog(batch)
-				spooled = true
-				retry = w.opt.RetryMin
-				timer.Reset(retry)
-			}
+			w.take(ctx, s, w.gather(it))
 		case <-w.kick:
-			if !spooled {
-				spooled = true
-				retry = w.opt.RetryMin
-				timer.Reset(0)
+			if !s.spooled {
+				w.startSpooling(s, 0)
 			}
-		case <-timer.C:
-			if !spooled {
-				continue
+		case <-s.timer.C:
+			if s.spooled {
+				_ = w.replaySpool(ctx, s)
 			}
-			if err := w.replay(ctx); err != nil {
-				retry = min(retry*2, w.opt.RetryMax)
-				timer.Reset(retry)
-				continue
-			}
-			spooled = false
 		case reply := <-w.flush:
-			// Write what is queued now, then try the spool once.
-			for done := false; !done; {
-				select {
-				case it := <-w.in:
-					batch := w.gather(it)
-					if spooled {
-						w.spoolOrLog(batch)
-					} else if err := w.write(ctx, batch); err != nil {
-						w.spoolOrLog(batch)
-						spooled = true
-					}
-				default:
-					done = true
-				}
-			}
-			if spooled {
-				if err := w.replay(ctx); err != nil {
-					reply <- fmt.Errorf("%w: %v", ErrSpooled, err)
-					timer.Reset(retry)
-					continue
-				}
-				spooled = false
-			}
-			reply <- nil
+			reply <- w.flushQueued(ctx, s)
 		}
 	}
+}
+
+// take writes a batch, or spools it: behind records already spooled, or
+// when the store fails.
+func (w *Writer) take(ctx context.Context, s *runState, batch []item) {
+	if s.spooled {
+		w.spoolOrLog(batch)
+		return
+	}
+	if err := w.write(ctx, batch); err != nil {
+		if ctx.Err() == nil {
+			w.opt.Log("warn", "record store unreachable, spooling", map[string]any{"error": err.Error(), "records": len(batch)})
+		}
+		w.spoolOrLog(batch)
+		w.startSpooling(s, w.opt.RetryMin)
+	}
+}
+
+// startSpooling marks the spool in use and schedules its first replay.
+func (w *Writer) startSpooling(s *runState, after time.Duration) {
+	s.spooled = true
+	s.retry = w.opt.RetryMin
+	s.timer.Reset(after)
+}
+
+// replaySpool replays the spool; when the store still fails it backs off
+// (doubling the delay up to RetryMax).
+func (w *Writer) replaySpool(ctx context.Context, s *runState) error {
+	if err := w.replay(ctx); err != nil {
+		s.retry = min(s.retry*2, w.opt.RetryMax)
+		s.timer.Reset(s.retry)
+		return err
+	}
+	s.spooled = false
+	return nil
+}
+
+// flushQueued answers Flush: it writes what is queued now, then tries the
+// spool once.
+func (w *Writer) flushQueued(ctx context.Context, s *runState) error {
+	for drained := false; !drained; {
+		select {
+		case it := <-w.in:
+			w.take(ctx, s, w.gather(it))
+		default:
+			drained = true
+		}
+	}
+	if !s.spooled {
+		return nil
+	}
+	if err := w.replaySpool(ctx, s); err != nil {
+		return fmt.Errorf("%w: %v", ErrSpooled, err)
+	}
+	return nil
 }
 
 // gather takes first plus whatever else is queued, up to a batch.
@@ -287,7 +312,7 @@ func (w *Writer) spoolOrLog(batch []item) {
 func (w *Writer) spool(batch []item) error {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	name := filepath.Join(w.opt.SpoolDir, fmt.Sprintf("spool-%020d-%06d.jsonl", time.Now().UnixNano(), w.seq))
+	name := filepath.Join(w.opt.Dir, fmt.Sprintf("spool-%020d-%06d.jsonl", time.Now().UnixNano(), w.seq))
 	w.seq++
 	f, err := os.OpenFile(name, os.O_CREATE|os.O_WRONLY|os.O_EXCL, 0o640)
 	if err != nil {
@@ -316,7 +341,7 @@ func (w *Writer) spool(batch []item) error {
 func (w *Writer) SpoolFiles() ([]string, error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	return spoolFiles(w.opt.SpoolDir)
+	return spoolFiles(w.opt.Dir)
 }
 
 func spoolFiles(dir string) ([]string, error) {
@@ -358,7 +383,7 @@ func (w *Writer) replay(ctx context.Context) error {
 	return nil
 }
 
-func readSpool(name string, log LogFunc) ([]item, error) {
+func readSpool(name string, log routing.LogFunc) ([]item, error) {
 	b, err := os.ReadFile(name)
 	if err != nil {
 		return nil, fmt.Errorf("read spool: %w", err)

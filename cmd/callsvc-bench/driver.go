@@ -16,7 +16,7 @@ import (
 // caller stays o.hold (hearing the greeting and the menu), then hangs up.
 type driver struct {
 	pbx     *aritest.Server
-	o       benchOptions
+	o       options
 	stopped chan struct{} // closed when dialling stops
 	release chan struct{} // closed once the plateau has been measured
 	wg      sync.WaitGroup

@@ -11,7 +11,7 @@ import (
 )
 
 // startProfiles starts the profiles asked for; stop writes them.
-func startProfiles(o benchOptions) (stop func() error, err error) {
+func startProfiles(o options) (stop func() error, err error) {
 	var cpu *os.File
 	if o.cpuProfile != "" {
 		if cpu, err = os.Create(o.cpuProfile); err != nil {

@@ -1,4 +1,4 @@
-package routing_test
+package spool_test
 
 import (
 	"context"
@@ -15,17 +15,21 @@ import (
 	"callsvc/api/postgres"
 	"callsvc/api/postgres/pgtest"
 	"callsvc/api/record"
-	"callsvc/routing"
+	"callsvc/routing/arictl"
+	"callsvc/routing/spool"
 
 	"github.com/oklog/ulid/v2"
 )
 
-// Compile-time: the store and the API's Go client satisfy what routing needs.
+func TestMain(m *testing.M) { pgtest.Main(m) }
+
+// Compile-time: the store and the API's Go client take what the writers
+// write; Asterisk (through arictl) gives the messages' audio.
 var (
-	_ routing.Recorder  = (*postgres.Store)(nil)
-	_ routing.Directory = (*postgres.Store)(nil)
-	_ routing.Recorder  = (*client.Client)(nil)
-	_ routing.Directory = (*client.Client)(nil)
+	_ spool.Recorder         = (*postgres.Store)(nil)
+	_ spool.Recorder         = (*client.Client)(nil)
+	_ spool.MessageStore     = (*postgres.Store)(nil)
+	_ spool.RecordingFetcher = (*arictl.Control)(nil)
 )
 
 // testLog collects log lines, shown only when a test fails.
@@ -55,7 +59,7 @@ func newTestLog(t *testing.T) *testLog {
 }
 
 // startWriter runs w until the test ends.
-func startWriter(t *testing.T, w *routing.Writer) (stop func()) {
+func startWriter(t *testing.T, w *spool.Writer) (stop func()) {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
@@ -70,7 +74,7 @@ func sampleCall(at time.Time) (record.Call, []record.Event) {
 	c := record.Call{ID: id, ChannelID: "1700000000.1", CallerNumber: "+8613800138000", ArrivedAt: at,
 		Outcome: record.OutcomeInProgress, UpdatedAt: at}
 	var evs []record.Event
-	for i, typ := range []record.EventType{"arrived", "ringing", "answered"} {
+	for i, typ := range []record.EventType{record.EventArrived, record.EventRinging, record.EventAnswered} {
 		evs = append(evs, record.Event{ID: ulid.Make().String(), CallID: id, At: at.Add(time.Duration(i) * time.Millisecond), Type: typ,
 			Data: json.RawMessage(`{"n":` + fmt.Sprint(i) + `}`)})
 	}
@@ -86,7 +90,7 @@ func flushCtx(t *testing.T) context.Context {
 func TestWriterStoresCallsAndEvents(t *testing.T) {
 	t.Parallel()
 	st := pgtest.NewStore(t)
-	w, err := routing.NewWriter(st, routing.WriterOptions{SpoolDir: t.TempDir(), Log: newTestLog(t).log})
+	w, err := spool.NewWriter(st, spool.WriterOptions{Dir: t.TempDir(), Log: newTestLog(t).log})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -111,45 +115,19 @@ func TestWriterStoresCallsAndEvents(t *testing.T) {
 	}
 }
 
-// makeUnreachable closes the database to new connections and drops the
-// store's own: a real outage of a real store, undone by the returned func.
-func makeUnreachable(t *testing.T, st *postgres.Store, admin *postgres.Store) (restore func()) {
-	t.Helper()
-	ctx := context.Background()
-	var db string
-	if err := st.Pool().QueryRow(ctx, "SELECT current_database()").Scan(&db); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := admin.Pool().Exec(ctx, fmt.Sprintf(`ALTER DATABASE %q ALLOW_CONNECTIONS false`, db)); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := admin.Pool().Exec(ctx, `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1`, db); err != nil {
-		t.Fatal(err)
-	}
-	st.Pool().Reset()
-	if err := st.Ping(ctx); err == nil {
-		t.Fatal("store still answers after the outage began")
-	}
-	return func() {
-		if _, err := admin.Pool().Exec(ctx, fmt.Sprintf(`ALTER DATABASE %q ALLOW_CONNECTIONS true`, db)); err != nil {
-			t.Fatal(err)
-		}
-	}
-}
-
 // The call never waits for the store: with the database down, records go
 // to the spool; when it returns they are replayed, once each.
 func TestWriterSpoolsWhileStoreDownAndReplaysOnce(t *testing.T) {
 	t.Parallel()
-	st, admin := pgtest.NewStore(t), pgtest.NewStore(t)
-	spool := t.TempDir()
-	w, err := routing.NewWriter(st, routing.WriterOptions{SpoolDir: spool, WriteTimeout: 2 * time.Second,
+	st := pgtest.NewStore(t)
+	dir := t.TempDir()
+	w, err := spool.NewWriter(st, spool.WriterOptions{Dir: dir, WriteTimeout: 2 * time.Second,
 		RetryMin: 10 * time.Millisecond, RetryMax: 50 * time.Millisecond, Log: newTestLog(t).log})
 	if err != nil {
 		t.Fatal(err)
 	}
 	startWriter(t, w)
-	restore := makeUnreachable(t, st, admin)
+	restore := pgtest.Outage(t, st)
 
 	at := time.Now().UTC().Truncate(time.Millisecond)
 	c, evs := sampleCall(at)
@@ -162,7 +140,7 @@ func TestWriterSpoolsWhileStoreDownAndReplaysOnce(t *testing.T) {
 		t.Errorf("queueing records took %v with the store down", d) // a sanity bound, far above normal
 	}
 	err = w.Flush(flushCtx(t))
-	if !errors.Is(err, routing.ErrSpooled) {
+	if !errors.Is(err, spool.ErrSpooled) {
 		t.Fatalf("Flush with store down = %v, want ErrSpooled", err)
 	}
 	files, _ := w.SpoolFiles()
@@ -170,7 +148,7 @@ func TestWriterSpoolsWhileStoreDownAndReplaysOnce(t *testing.T) {
 		t.Fatal("nothing spooled")
 	}
 	// Keep a copy of the spool to replay it a second time below.
-	dup := filepath.Join(spool, "spool-99999999999999999999-000000.jsonl")
+	dup := filepath.Join(dir, "spool-99999999999999999999-000000.jsonl")
 	copyFile(t, files[0], dup)
 
 	restore()
@@ -193,10 +171,10 @@ func TestWriterSpoolsWhileStoreDownAndReplaysOnce(t *testing.T) {
 // replayed by the next one.
 func TestWriterReplaysSpoolOfEarlierProcess(t *testing.T) {
 	t.Parallel()
-	st, admin := pgtest.NewStore(t), pgtest.NewStore(t)
-	spool := t.TempDir()
-	restore := makeUnreachable(t, st, admin)
-	w1, err := routing.NewWriter(st, routing.WriterOptions{SpoolDir: spool, WriteTimeout: time.Second, Log: newTestLog(t).log})
+	st := pgtest.NewStore(t)
+	dir := t.TempDir()
+	restore := pgtest.Outage(t, st)
+	w1, err := spool.NewWriter(st, spool.WriterOptions{Dir: dir, WriteTimeout: time.Second, Log: newTestLog(t).log})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -206,13 +184,13 @@ func TestWriterReplaysSpoolOfEarlierProcess(t *testing.T) {
 	for _, e := range evs {
 		w1.Event(e)
 	}
-	if err := w1.Flush(flushCtx(t)); !errors.Is(err, routing.ErrSpooled) {
+	if err := w1.Flush(flushCtx(t)); !errors.Is(err, spool.ErrSpooled) {
 		t.Fatalf("Flush = %v, want ErrSpooled", err)
 	}
 	stop1()
 	restore()
 
-	w2, err := routing.NewWriter(st, routing.WriterOptions{SpoolDir: spool, Log: newTestLog(t).log})
+	w2, err := spool.NewWriter(st, spool.WriterOptions{Dir: dir, Log: newTestLog(t).log})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -231,7 +209,7 @@ func TestWriterReplaysSpoolOfEarlierProcess(t *testing.T) {
 func TestWriterDropsOnlyInvalidRecords(t *testing.T) {
 	t.Parallel()
 	st := pgtest.NewStore(t)
-	w, err := routing.NewWriter(st, routing.WriterOptions{SpoolDir: t.TempDir(), Log: newTestLog(t).log})
+	w, err := spool.NewWriter(st, spool.WriterOptions{Dir: t.TempDir(), Log: newTestLog(t).log})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -265,4 +243,56 @@ func copyFile(t *testing.T, from, to string) {
 	}
 }
 
-func jsonUnmarshal(b []byte, v any) error { return json.Unmarshal(b, v) }
+// BenchmarkWriterToPostgres: records through the writer into a real store,
+// flushed per iteration (one call summary and three events).
+func BenchmarkWriterToPostgres(b *testing.B) {
+	st := pgtest.NewStore(b)
+	w, err := spool.NewWriter(st, spool.WriterOptions{Dir: b.TempDir()})
+	if err != nil {
+		b.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go w.Run(ctx)
+	at := time.Now().UTC()
+	for b.Loop() {
+		c, evs := sampleCall(at)
+		w.Call(c)
+		for _, e := range evs {
+			w.Event(e)
+		}
+		if err := w.Flush(ctx); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// With the queue full, records go straight to the spool, and Run replays
+// them: none is lost.
+func TestWriterQueueFullSpoolsAndReplays(t *testing.T) {
+	t.Parallel()
+	st := pgtest.NewStore(t)
+	w, err := spool.NewWriter(st, spool.WriterOptions{Dir: t.TempDir(), Queue: 1, Log: newTestLog(t).log})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, evs := sampleCall(time.Now().UTC().Truncate(time.Millisecond))
+	w.Call(c) // queued
+	for _, e := range evs {
+		w.Event(e) // the queue is full: spooled
+	}
+	if files, _ := w.SpoolFiles(); len(files) != len(evs) {
+		t.Fatalf("%d spool files, want one per event that found the queue full (%d)", len(files), len(evs))
+	}
+	startWriter(t, w)
+	if err := w.Flush(flushCtx(t)); err != nil {
+		t.Fatal(err)
+	}
+	_, gotEvs, err := st.GetCall(context.Background(), c.ID)
+	if err != nil || len(gotEvs) != len(evs) {
+		t.Fatalf("after replay: %d events, err %v; want %d", len(gotEvs), err, len(evs))
+	}
+	if files, _ := w.SpoolFiles(); len(files) != 0 {
+		t.Fatalf("spool not emptied: %v", files)
+	}
+}

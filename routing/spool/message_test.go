@@ -1,4 +1,4 @@
-package routing_test
+package spool_test
 
 import (
 	"bytes"
@@ -12,10 +12,11 @@ import (
 
 	"github.com/oklog/ulid/v2"
 
+	"callsvc/api/apitest"
 	"callsvc/api/postgres"
 	"callsvc/api/postgres/pgtest"
 	"callsvc/api/record"
-	"callsvc/routing"
+	"callsvc/routing/spool"
 )
 
 // fetcher is a hand-written RecordingFetcher: Asterisk's stored files.
@@ -55,21 +56,7 @@ func (s *downStore) PutMessageAudio(ctx context.Context, id string, wav []byte) 
 	return s.Store.PutMessageAudio(ctx, id, wav)
 }
 
-func wavOf(pcm []byte) []byte {
-	var b bytes.Buffer
-	b.WriteString("RIFF")
-	n := uint32(36 + len(pcm))
-	b.Write([]byte{byte(n), byte(n >> 8), byte(n >> 16), byte(n >> 24)})
-	b.WriteString("WAVEfmt ")
-	b.Write([]byte{16, 0, 0, 0, 1, 0, 1, 0, 0x40, 0x1f, 0, 0, 0x80, 0x3e, 0, 0, 2, 0, 16, 0})
-	b.WriteString("data")
-	d := uint32(len(pcm))
-	b.Write([]byte{byte(d), byte(d >> 8), byte(d >> 16), byte(d >> 24)})
-	b.Write(pcm)
-	return b.Bytes()
-}
-
-func runMessages(t *testing.T, w *routing.MessageWriter) (stop func()) {
+func runMessages(t *testing.T, w *spool.MessageWriter) (stop func()) {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
@@ -92,7 +79,7 @@ func TestMessageWriterSpoolsWhileStoreIsDown(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	audio := wavOf(pcmOf(1600, 5))
+	audio := apitest.WAV(1600, 5)
 	var fetched atomic.Int32
 	asterisk := fetcher{func(node, name string) ([]byte, error) {
 		fetched.Add(1)
@@ -104,7 +91,7 @@ func TestMessageWriterSpoolsWhileStoreIsDown(t *testing.T) {
 	st := &downStore{Store: real, tried: make(chan struct{}, 4)}
 	st.down.Store(true)
 	dir := t.TempDir()
-	w1, err := routing.NewMessageWriter(st, routing.MessageWriterOptions{SpoolDir: dir, Fetcher: asterisk, Retry: 20 * time.Millisecond})
+	w1, err := spool.NewMessageWriter(st, spool.MessageWriterOptions{Dir: dir, Fetcher: asterisk, Retry: 20 * time.Millisecond})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -130,7 +117,7 @@ func TestMessageWriterSpoolsWhileStoreIsDown(t *testing.T) {
 
 	// Asterisk is gone by now: the spool carries the audio.
 	gone := fetcher{func(string, string) ([]byte, error) { return nil, errors.New("asterisk restarted") }}
-	w2, err := routing.NewMessageWriter(real, routing.MessageWriterOptions{SpoolDir: dir, Fetcher: gone, Retry: 20 * time.Millisecond})
+	w2, err := spool.NewMessageWriter(real, spool.MessageWriterOptions{Dir: dir, Fetcher: gone, Retry: 20 * time.Millisecond})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -172,7 +159,7 @@ func TestMessageWriterSetsAsideBadSpool(t *testing.T) {
 	if err := os.WriteFile(bad, []byte("{not json"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	w, err := routing.NewMessageWriter(pgtest.NewStore(t), routing.MessageWriterOptions{SpoolDir: dir,
+	w, err := spool.NewMessageWriter(pgtest.NewStore(t), spool.MessageWriterOptions{Dir: dir,
 		Fetcher: fetcher{func(string, string) ([]byte, error) { return nil, errors.New("none") }}})
 	if err != nil {
 		t.Fatal(err)
@@ -189,13 +176,49 @@ func TestMessageWriterSetsAsideBadSpool(t *testing.T) {
 func TestNewMessageWriterNeedsItsParts(t *testing.T) {
 	t.Parallel()
 	f := fetcher{func(string, string) ([]byte, error) { return nil, nil }}
-	if _, err := routing.NewMessageWriter(nil, routing.MessageWriterOptions{SpoolDir: t.TempDir(), Fetcher: f}); err == nil {
+	if _, err := spool.NewMessageWriter(nil, spool.MessageWriterOptions{Dir: t.TempDir(), Fetcher: f}); err == nil {
 		t.Error("no store accepted")
 	}
-	if _, err := routing.NewMessageWriter(&downStore{}, routing.MessageWriterOptions{Fetcher: f}); err == nil {
+	if _, err := spool.NewMessageWriter(&downStore{}, spool.MessageWriterOptions{Fetcher: f}); err == nil {
 		t.Error("no spool dir accepted")
 	}
-	if _, err := routing.NewMessageWriter(&downStore{}, routing.MessageWriterOptions{SpoolDir: t.TempDir()}); err == nil {
+	if _, err := spool.NewMessageWriter(&downStore{}, spool.MessageWriterOptions{Dir: t.TempDir()}); err == nil {
 		t.Error("no fetcher accepted")
+	}
+}
+
+// Audio Asterisk cannot give after AudioTries tries is given up: the
+// message is stored without it rather than held for ever.
+func TestMessageWriterStoresWithoutAudioAsteriskLost(t *testing.T) {
+	t.Parallel()
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	st := pgtest.NewStore(t)
+	staff, err := st.CreateStaff(ctx, record.Staff{Name: "王經理", Extension: "2001", Endpoint: "PJSIP/2001",
+		Department: "sales", Role: record.RoleAgent, Active: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var tries atomic.Int32
+	lost := fetcher{func(string, string) ([]byte, error) { tries.Add(1); return nil, errors.New("no such recording") }}
+	w, err := spool.NewMessageWriter(st, spool.MessageWriterOptions{Dir: t.TempDir(), Fetcher: lost,
+		AudioTries: 3, Retry: 10 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	runMessages(t, w)
+	m := record.Message{ID: ulid.Make().String(), CallID: ulid.Make().String(), ForStaffID: staff.ID,
+		CallerNumber: "+8613800138000", CallbackNumber: "+8613800138000", RecordingName: "rec-lost", DurationMS: 2000,
+		CreatedAt: time.Now().UTC()}
+	w.Message(m, "n1")
+	if err := w.Flush(ctx); err != nil {
+		t.Fatal(err)
+	}
+	got, err := st.GetMessage(ctx, m.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.AudioBytes != 0 || tries.Load() != 3 {
+		t.Fatalf("stored with %d audio bytes after %d fetches, want none after 3", got.AudioBytes, tries.Load())
 	}
 }

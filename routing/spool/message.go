@@ -1,4 +1,4 @@
-package routing
+package spool
 
 import (
 	"context"
@@ -13,11 +13,12 @@ import (
 	"time"
 
 	"callsvc/api/record"
+	"callsvc/routing"
 )
 
-// MessageStore keeps messages and their audio: api/postgres's Store and
-// the API's Go client implement it. Both writes are idempotent by message
-// id (the same message or the same audio again is a no-op).
+// MessageStore keeps messages and their audio: api/postgres's Store
+// implements it. Both writes are idempotent by message id (the same
+// message or the same audio again is a no-op).
 type MessageStore interface {
 	CreateMessage(ctx context.Context, m record.Message) (record.Message, bool, error)
 	PutMessageAudio(ctx context.Context, id string, wav []byte) error
@@ -31,14 +32,14 @@ type RecordingFetcher interface {
 
 // MessageWriterOptions configure a MessageWriter.
 type MessageWriterOptions struct {
-	// SpoolDir holds every message until it is stored with its audio and
-	// the person notified (required): nothing is lost to a store outage
-	// or a restart.
-	SpoolDir string
+	// Dir holds every message until it is stored with its audio and the
+	// person notified (required): nothing is lost to a store outage or a
+	// restart.
+	Dir string
 	// Fetcher gets the audio from Asterisk (required).
 	Fetcher RecordingFetcher
 	// Notifier tells the person (a webhook); nil: the screen pop only.
-	Notifier PersonNotifier
+	Notifier routing.PersonNotifier
 	// Retry is the pause between passes over messages not yet stored
 	// (default 5 s); WriteTimeout bounds each step (default 30 s).
 	Retry        time.Duration
@@ -46,10 +47,10 @@ type MessageWriterOptions struct {
 	// AudioTries bounds the tries to fetch a message's audio before it is
 	// stored without (Asterisk lost it); default 20.
 	AudioTries int
-	Log        LogFunc
+	Log        routing.LogFunc
 }
 
-// MessageWriter is a MessageSink that stores messages off the call's path:
+// MessageWriter is a routing.MessageSink that stores messages off the call's path:
 // Message spools the message to disk at once; Run fetches its audio from
 // Asterisk, stores message and audio, notifies the person and only then
 // deletes the spool file. A failed step is retried on the next pass from
@@ -77,7 +78,7 @@ type spooledMessage struct {
 	AudioStored bool           `json:"audio_stored,omitempty"`
 }
 
-var _ MessageSink = (*MessageWriter)(nil)
+var _ routing.MessageSink = (*MessageWriter)(nil)
 
 // NewMessageWriter checks o and creates the spool directory.
 func NewMessageWriter(st MessageStore, o MessageWriterOptions) (*MessageWriter, error) {
@@ -86,10 +87,10 @@ func NewMessageWriter(st MessageStore, o MessageWriterOptions) (*MessageWriter, 
 		return nil, errors.New("new message writer: no store")
 	case o.Fetcher == nil:
 		return nil, errors.New("new message writer: no recording fetcher")
-	case o.SpoolDir == "":
+	case o.Dir == "":
 		return nil, errors.New("new message writer: no spool directory")
 	}
-	if err := os.MkdirAll(o.SpoolDir, 0o700); err != nil {
+	if err := os.MkdirAll(o.Dir, 0o700); err != nil {
 		return nil, fmt.Errorf("new message writer: spool dir: %w", err)
 	}
 	if o.Retry <= 0 {
@@ -125,7 +126,7 @@ func (w *MessageWriter) Message(m record.Message, node string) {
 }
 
 func (w *MessageWriter) path(id string) string {
-	return filepath.Join(w.o.SpoolDir, "message-"+id+".json")
+	return filepath.Join(w.o.Dir, "message-"+id+".json")
 }
 
 // save writes sm's spool file atomically (a new file, then rename).
@@ -162,7 +163,7 @@ func (w *MessageWriter) Run(ctx context.Context) {
 
 // Pending is how many messages are not yet fully stored.
 func (w *MessageWriter) Pending() int {
-	names, _ := filepath.Glob(filepath.Join(w.o.SpoolDir, "message-*.json"))
+	names, _ := filepath.Glob(filepath.Join(w.o.Dir, "message-*.json"))
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	return len(names) + len(w.held)
@@ -205,7 +206,7 @@ func (w *MessageWriter) pass(ctx context.Context) {
 		}
 	}
 	w.mu.Unlock()
-	names, err := filepath.Glob(filepath.Join(w.o.SpoolDir, "message-*.json"))
+	names, err := filepath.Glob(filepath.Join(w.o.Dir, "message-*.json"))
 	if err != nil {
 		return
 	}
@@ -231,69 +232,99 @@ func (w *MessageWriter) pass(ctx context.Context) {
 }
 
 // store carries one message as far as it can, saving progress after each
-// step; the spool file goes once everything is done.
+// step; the spool file goes once everything is done. A step that fails is
+// tried again on the next pass, from where it stopped.
 func (w *MessageWriter) store(ctx context.Context, sm spooledMessage) {
+	if !w.fetchAudio(ctx, &sm) || !w.storeMessage(ctx, &sm) || !w.storeAudio(ctx, &sm) {
+		return
+	}
+	w.notify(ctx, sm)
+	if err := os.Remove(w.path(sm.Message.ID)); err != nil && !errors.Is(err, os.ErrNotExist) {
+		w.warn(sm.Message, "remove message spool", err)
+	}
+}
+
+func (w *MessageWriter) warn(m record.Message, msg string, err error) {
+	w.o.Log("warn", msg, map[string]any{"call_id": m.CallID, "message_id": m.ID, "error": err.Error()})
+}
+
+// fetchAudio gets the recording from Asterisk, unless it is already in
+// the spool or stored. After AudioTries failures the message goes on
+// without it (Asterisk lost it); before that, false waits for the next pass.
+func (w *MessageWriter) fetchAudio(ctx context.Context, sm *spooledMessage) bool {
 	m := sm.Message
-	logf := func(msg string, err error) {
-		w.o.Log("warn", msg, map[string]any{"call_id": m.CallID, "message_id": m.ID, "error": err.Error()})
+	if sm.Audio != nil || sm.NoAudio || sm.AudioStored || m.RecordingName == "" {
+		return true
 	}
-	if sm.Audio == nil && !sm.NoAudio && !sm.AudioStored && m.RecordingName != "" {
-		sctx, cancel := context.WithTimeout(ctx, w.o.WriteTimeout)
-		audio, err := w.o.Fetcher.FetchRecording(sctx, sm.Node, m.RecordingName)
-		cancel()
-		if err != nil {
-			sm.AudioTries++
-			logf("message audio not fetched yet", err)
-			if sm.AudioTries < w.o.AudioTries {
-				_ = w.save(sm)
-				return
-			}
-			sm.NoAudio = true
-		} else {
-			sm.Audio = audio
-		}
-		_ = w.save(sm)
+	ctx, cancel := context.WithTimeout(ctx, w.o.WriteTimeout)
+	audio, err := w.o.Fetcher.FetchRecording(ctx, sm.Node, m.RecordingName)
+	cancel()
+	if err == nil {
+		sm.Audio = audio
+		_ = w.save(*sm)
+		return true
 	}
-	if !sm.Stored {
-		sctx, cancel := context.WithTimeout(ctx, w.o.WriteTimeout)
-		stored, _, err := w.st.CreateMessage(sctx, m)
-		cancel()
-		if err != nil {
-			logf("message not stored yet; spooled", err)
-			return
-		}
-		sm.Message, sm.Stored = stored, true
-		_ = w.save(sm)
+	sm.AudioTries++
+	w.warn(m, "message audio not fetched yet", err)
+	sm.NoAudio = sm.AudioTries >= w.o.AudioTries
+	_ = w.save(*sm)
+	return sm.NoAudio
+}
+
+// storeMessage writes the message row.
+func (w *MessageWriter) storeMessage(ctx context.Context, sm *spooledMessage) bool {
+	if sm.Stored {
+		return true
 	}
-	if !sm.AudioStored && len(sm.Audio) > 0 {
-		sctx, cancel := context.WithTimeout(ctx, w.o.WriteTimeout)
-		err := w.st.PutMessageAudio(sctx, m.ID, sm.Audio)
-		cancel()
-		var re *record.Error
-		switch {
-		case errors.As(err, &re) && re.Code == record.EConflict:
-			logf("message already has other audio; kept as stored", err)
-		case err != nil:
-			logf("message audio not stored yet; spooled", err)
-			return
-		}
-		sm.AudioStored = true
-		sm.Message.AudioBytes = len(sm.Audio)
-		sm.Audio = nil // stored: the spool need not carry it any more
-		_ = w.save(sm)
+	ctx, cancel := context.WithTimeout(ctx, w.o.WriteTimeout)
+	stored, _, err := w.st.CreateMessage(ctx, sm.Message)
+	cancel()
+	if err != nil {
+		w.warn(sm.Message, "message not stored yet; spooled", err)
+		return false
 	}
-	if n := w.o.Notifier; n != nil {
-		data, _ := json.Marshal(sm.Message)
-		sctx, cancel := context.WithTimeout(ctx, w.o.WriteTimeout)
-		err := n.NotifyPerson(sctx, Notice{ID: "message-" + m.ID, Type: NoticeMessage, StaffID: m.ForStaffID, At: m.CreatedAt, Data: data})
-		cancel()
-		if err != nil {
-			// The webhook has retried already; the message is stored and on
-			// the person's list and screen, so it is not held for this.
-			logf("message notice not delivered", err)
-		}
+	sm.Message, sm.Stored = stored, true
+	_ = w.save(*sm)
+	return true
+}
+
+// storeAudio writes the audio beside the stored message. Other audio
+// already stored for the message (a conflict) is kept.
+func (w *MessageWriter) storeAudio(ctx context.Context, sm *spooledMessage) bool {
+	if sm.AudioStored || len(sm.Audio) == 0 {
+		return true
 	}
-	if err := os.Remove(w.path(m.ID)); err != nil && !errors.Is(err, os.ErrNotExist) {
-		logf("remove message spool", err)
+	sctx, cancel := context.WithTimeout(ctx, w.o.WriteTimeout)
+	err := w.st.PutMessageAudio(sctx, sm.Message.ID, sm.Audio)
+	cancel()
+	switch {
+	case record.ErrorCode(err) == record.EConflict:
+		w.warn(sm.Message, "message already has other audio; kept as stored", err)
+	case err != nil:
+		w.warn(sm.Message, "message audio not stored yet; spooled", err)
+		return false
+	}
+	sm.AudioStored = true
+	sm.Message.AudioBytes = len(sm.Audio)
+	sm.Audio = nil // stored: the spool need not carry it any more
+	_ = w.save(*sm)
+	return true
+}
+
+// notify tells the person, when a Notifier is set. A failure is logged,
+// not retried here: the webhook has retried already, and the message is
+// stored and on the person's list and screen.
+func (w *MessageWriter) notify(ctx context.Context, sm spooledMessage) {
+	n := w.o.Notifier
+	if n == nil {
+		return
+	}
+	m := sm.Message
+	data, _ := json.Marshal(m)
+	ctx, cancel := context.WithTimeout(ctx, w.o.WriteTimeout)
+	defer cancel()
+	err := n.NotifyPerson(ctx, routing.Notice{ID: "message-" + m.ID, Type: routing.NoticeMessage, StaffID: m.ForStaffID, At: m.CreatedAt, Data: data})
+	if err != nil {
+		w.warn(m, "message notice not delivered", err)
 	}
 }
