@@ -25,7 +25,7 @@ func TestS10SupervisorToldOnTheirScreen(t *testing.T) {
 	defer pbx.Close()
 	getenv := env("DATABASE_URL", pgtest.NewDB(t), "HTTP_ADDR", "127.0.0.1:0", "LOG_FORMAT", "json",
 		"ARI_URL", pbx.URL(), "ARI_USERNAME", "callsvc", "ARI_PASSWORD", "pw", "SPOOL_DIR", t.TempDir(),
-		"BUSINESS_HOURS", "00:00-24:00", "HOLIDAYS", "none")
+		"BUSINESS_HOURS", "00:00-24:00", "HOLIDAYS", "none", "COMPANY_DAYS", openEveryDay())
 
 	var tokOut bytes.Buffer
 	if err := run(ctx, []string{"token", "create", "--role", "supervisor", "--name", "t"}, getenv, &tokOut, io.Discard); err != nil {
@@ -103,4 +103,15 @@ func TestS10SupervisorToldOnTheirScreen(t *testing.T) {
 		return
 	}
 	t.Fatalf("the stream ended without a supervisor notice: %v", sc.Err())
+}
+
+// openEveryDay marks yesterday, today and tomorrow (in any time zone) as
+// working days, so a test that runs on a weekend in Shanghai still finds
+// the desk open.
+func openEveryDay() string {
+	var days []string
+	for _, off := range []int{-1, 0, 1} {
+		days = append(days, time.Now().AddDate(0, 0, off).Format("2006-01-02")+"=test day=work")
+	}
+	return strings.Join(days, ";")
 }

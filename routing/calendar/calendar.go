@@ -157,13 +157,16 @@ type CompanyDay struct {
 	Date Date
 	Name string
 	Off  bool // closed that day; false = greeted but worked
+	Work bool // a weekend day the desk is open (a makeup working day)
 }
 
 // Company is a calendar of the company's own days.
 func Company(days []CompanyDay) Calendar {
 	byDate := make(map[Date][]Holiday, len(days))
+	work := make(map[Date]bool)
 	for _, cd := range days {
 		byDate[cd.Date] = append(byDate[cd.Date], Holiday{Name: cd.Name, Kind: KindOther, Off: cd.Off})
+		work[cd.Date] = work[cd.Date] || cd.Work
 	}
-	return Func(func(d Date) Day { return Day{Date: d, Holidays: byDate[d]} })
+	return Func(func(d Date) Day { return Day{Date: d, Holidays: byDate[d], Makeup: work[d]} })
 }
