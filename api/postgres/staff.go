@@ -24,7 +24,7 @@ func scanStaff(row pgx.Row) (record.Staff, error) {
 	return s, err
 }
 
-// prepareStaff validates a directory entry. An empty Endpoint defaults to
+// prepareStaff validates a directory entry (record.CheckStaff). An empty Endpoint defaults to
 // PJSIP/<extension>, an empty Role to agent; Spelling is stored normalised.
 func prepareStaff(s record.Staff) (record.Staff, error) {
 	s.Name, s.Extension, s.Endpoint = strings.TrimSpace(s.Name), strings.TrimSpace(s.Extension), strings.TrimSpace(s.Endpoint)
@@ -51,6 +51,11 @@ func prepareStaff(s record.Staff) (record.Staff, error) {
 		return s, err
 	}
 	s.Spelling = sp
+	// The same rules as the API and the dialplan renderer: no path into
+	// the directory stores what the renderer would refuse.
+	if err := record.CheckStaff(s); err != nil {
+		return s, err
+	}
 	return s, nil
 }
 
