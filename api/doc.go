@@ -17,7 +17,8 @@
 // Last-Event-ID.
 //
 // Each middleware has its own file: RequestIDMiddleware, AccessLog,
-// Recoverer, Authenticate, RequireRole, RateLimit and the metrics.
+// Recoverer, StrictQuery, Authenticate, RequireRole, RateLimit and the
+// metrics.
 //
 // A server, as cmd/callsvc runs it:
 //

@@ -46,6 +46,7 @@ func NewHandler(cfg Config) (*Handler, error) {
 	r.Get("/readyz", h.readyz)
 	r.Method(http.MethodGet, "/metrics", promhttp.HandlerFor(cfg.Registry, promhttp.HandlerOpts{}))
 	r.Route("/v1", func(r chi.Router) {
+		r.Use(StrictQuery)
 		r.Get("/openapi.json", h.openAPI)
 		r.Group(func(r chi.Router) {
 			r.Use(Authenticate(cfg.Store, cfg.TokenCacheTTL), RateLimit(cfg.RateLimit, cfg.RateWindow))

@@ -48,6 +48,15 @@ func decodeTransfer(data []byte, callID string) (record.TransferRequest, error) 
 	if len(req.ToExtension) > 32 || len(req.ToDepartment) > 64 {
 		return req, invalid("target", "too long")
 	}
+	if err := checkText("to_department", req.ToDepartment, 64); err != nil {
+		return req, err
+	}
+	if err := checkText("to_extension", req.ToExtension, 32); err != nil {
+		return req, err
+	}
+	if err := checkNotes("note", req.Note, 2000); err != nil {
+		return req, err
+	}
 	return req, nil
 }
 
@@ -55,6 +64,9 @@ func decodeTransfer(data []byte, callID string) (record.TransferRequest, error) 
 func decodeNote(data []byte) (string, error) {
 	var in NoteInput
 	if err := decodeStrict(data, &in); err != nil {
+		return "", err
+	}
+	if err := checkNotes("text", in.Text, 0); err != nil {
 		return "", err
 	}
 	text := strings.Join(strings.Fields(in.Text), " ")

@@ -1,6 +1,7 @@
 package record
 
 import (
+	"strings"
 	"unicode"
 	"unicode/utf8"
 )
@@ -32,4 +33,27 @@ func CheckText(field, s string, max int, multiline bool) error {
 // bidirectional algorithm, which can make a name show reversed.
 func isBidiControl(r rune) bool {
 	return r >= 0x202A && r <= 0x202E || r >= 0x2066 && r <= 0x2069
+}
+
+// CleanText makes text from outside (a caller's name as the phone network
+// gives it) fit what CheckText accepts on one line: invalid bytes and
+// control characters become spaces, and it is cut to max bytes (0: no
+// limit) at a character boundary. The engine cleans what it copies into a
+// record, so the record is never refused for it (S4).
+func CleanText(s string, max int) string {
+	out := []rune(strings.ToValidUTF8(s, " "))
+	for i, r := range out {
+		if unicode.IsControl(r) || isBidiControl(r) {
+			out[i] = ' '
+		}
+	}
+	clean := string(out)
+	if max > 0 && len(clean) > max {
+		cut := max
+		for cut > 0 && !utf8.RuneStart(clean[cut]) {
+			cut--
+		}
+		clean = clean[:cut]
+	}
+	return clean
 }
