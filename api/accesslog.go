@@ -10,8 +10,8 @@ import (
 	"github.com/rs/zerolog"
 )
 
-// AccessLog logs one line per request (method, route pattern, status, bytes,
-// duration, request id) to log, and puts a logger carrying the request id in
+// AccessLog logs one line per request (method — "other" for one no
+// standard names —, route pattern, status, bytes, duration, request id) to log, and puts a logger carrying the request id in
 // the context so handlers' own log lines can be joined to it. Run it after
 // RequestIDMiddleware.
 func AccessLog(log zerolog.Logger) func(http.Handler) http.Handler {
@@ -27,7 +27,7 @@ func AccessLog(log zerolog.Logger) func(http.Handler) http.Handler {
 				status = http.StatusOK // nothing written: net/http sends 200
 			}
 			l.Info().
-				Str("method", r.Method).
+				Str("method", methodLabel(r.Method)).
 				Str("path", routePattern(r)).
 				Int("status", status).
 				Int("bytes", ww.BytesWritten()).

@@ -3,6 +3,7 @@ package api
 import (
 	"fmt"
 	"net/http"
+	"strings"
 
 	"github.com/go-chi/chi/v5"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
@@ -38,9 +39,7 @@ func NewHandler(cfg Config) (*Handler, error) {
 	r.NotFound(func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, record.Errorf(record.ENotFound, "no such route"))
 	})
-	r.MethodNotAllowed(func(w http.ResponseWriter, r *http.Request) {
-		writeError(w, r, record.Errorf(CodeMethodNotAllowed, "method %s is not allowed here", r.Method))
-	})
+	r.MethodNotAllowed(h.methodNotAllowed)
 
 	r.Get("/healthz", h.healthz)
 	r.Get("/readyz", h.readyz)
@@ -121,6 +120,23 @@ func (h *Handler) routes() []route {
 // access log, metrics and panic recovery as the API. sub authenticates its
 // own requests. Call it before serving.
 func (h *Handler) Mount(pattern string, sub http.Handler) { h.router.Mount(pattern, sub) }
+
+// methodNotAllowed answers 405 naming the methods the path does serve in
+// Allow (RFC 9110 15.5.6); a path that no method serves is 404.
+func (h *Handler) methodNotAllowed(w http.ResponseWriter, r *http.Request) {
+	var allow []string
+	for _, m := range []string{http.MethodGet, http.MethodPost, http.MethodPut, http.MethodDelete} {
+		if h.router.Match(chi.NewRouteContext(), m, r.URL.Path) {
+			allow = append(allow, m)
+		}
+	}
+	if len(allow) == 0 {
+		writeError(w, r, record.Errorf(record.ENotFound, "no such route"))
+		return
+	}
+	w.Header().Set("Allow", strings.Join(allow, ", "))
+	writeError(w, r, record.Errorf(CodeMethodNotAllowed, "method %s is not allowed here; see Allow", methodLabel(r.Method)))
+}
 
 // ServeHTTP serves the API.
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) { h.router.ServeHTTP(w, r) }
