@@ -21,18 +21,27 @@ func AccessLog(log zerolog.Logger) func(http.Handler) http.Handler {
 			l := log.With().Str("request_id", RequestID(r.Context())).Logger()
 			ww := middleware.NewWrapResponseWriter(w, r.ProtoMajor)
 			ctx := context.WithValue(r.Context(), loggerKey, &l)
+			aborted := true
+			defer func() {
+				// Also when the response was cut off midway (a panic with
+				// http.ErrAbortHandler passes through here on its way up).
+				status := ww.Status()
+				if status == 0 {
+					status = http.StatusOK // nothing written: net/http sends 200
+				}
+				ev := l.Info().
+					Str("method", methodLabel(r.Method)).
+					Str("path", routePattern(r)).
+					Int("status", status).
+					Int("bytes", ww.BytesWritten()).
+					Dur("duration", time.Since(start))
+				if aborted {
+					ev = ev.Bool("aborted", true)
+				}
+				ev.Msg("request")
+			}()
 			next.ServeHTTP(ww, r.WithContext(ctx))
-			status := ww.Status()
-			if status == 0 {
-				status = http.StatusOK // nothing written: net/http sends 200
-			}
-			l.Info().
-				Str("method", methodLabel(r.Method)).
-				Str("path", routePattern(r)).
-				Int("status", status).
-				Int("bytes", ww.BytesWritten()).
-				Dur("duration", time.Since(start)).
-				Msg("request")
+			aborted = false
 		})
 	}
 }

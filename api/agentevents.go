@@ -52,14 +52,15 @@ func (h *Handler) agentStream(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, err)
 		return
 	}
-	rc := http.NewResponseController(w)
-	_ = rc.SetWriteDeadline(time.Time{}) // a stream outlives the server's write timeout
+	// A stream lasts StreamLimit; each write must get through within
+	// WriteTimeout, so a client that stops reading is let go.
+	rw := newRollingWriter(w, h.cfg.WriteTimeout, h.cfg.StreamLimit+h.cfg.WriteTimeout)
 	hd := w.Header()
 	hd.Set("Content-Type", "text/event-stream")
 	hd.Set("Cache-Control", "no-store")
 	hd.Set("X-Accel-Buffering", "no")
 	w.WriteHeader(http.StatusOK)
-	if _, err := io.WriteString(w, "retry: 2000\n\n"); err != nil {
+	if _, err := io.WriteString(rw, "retry: 2000\n\n"); err != nil {
 		return
 	}
 
@@ -68,19 +69,19 @@ func (h *Handler) agentStream(w http.ResponseWriter, r *http.Request) {
 	lastWrite := time.Now()
 	for {
 		for _, e := range evs {
-			if err := writeSSE(w, e); err != nil {
+			if err := writeSSE(rw, e); err != nil {
 				return
 			}
 			last = e.ID
 			lastWrite = time.Now()
 		}
 		if time.Since(lastWrite) >= keepAlive {
-			if _, err := io.WriteString(w, ": keep-alive\n\n"); err != nil {
+			if _, err := io.WriteString(rw, ": keep-alive\n\n"); err != nil {
 				return
 			}
 			lastWrite = time.Now()
 		}
-		if err := rc.Flush(); err != nil {
+		if err := rw.Flush(); err != nil {
 			return
 		}
 		if len(evs) < 100 {

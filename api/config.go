@@ -1,6 +1,7 @@
 package api
 
 import (
+	"cmp"
 	"errors"
 	"time"
 
@@ -53,6 +54,21 @@ type Config struct {
 	// responses (0: 10 min).
 	StreamPoll  time.Duration
 	StreamLimit time.Duration
+
+	// Deadlines, so that a slow or silent client holds only its own
+	// request, and not for long. ReadHeaderTimeout bounds the request
+	// line and headers (0: 10 s); BodyTimeout the body, from the start of
+	// the handler (0: 30 s); IdleTimeout a kept-alive connection between
+	// requests (0: 30 s). WriteTimeout bounds writing a response (0: 30 s;
+	// routes that wait on the call engine get their wait on top); exports,
+	// audio and screen-pop streams must instead make progress within
+	// WriteTimeout at every chunk, and end within ExportLimit (0: 1 h) or
+	// StreamLimit.
+	ReadHeaderTimeout time.Duration
+	BodyTimeout       time.Duration
+	IdleTimeout       time.Duration
+	WriteTimeout      time.Duration
+	ExportLimit       time.Duration
 }
 
 // withDefaults fills in the zero fields: the defaults live here and nowhere else.
@@ -98,5 +114,10 @@ func (c Config) withDefaults() (Config, error) {
 	if c.StreamLimit <= 0 {
 		c.StreamLimit = 10 * time.Minute
 	}
+	c.ReadHeaderTimeout = cmp.Or(max(c.ReadHeaderTimeout, 0), 10*time.Second)
+	c.BodyTimeout = cmp.Or(max(c.BodyTimeout, 0), 30*time.Second)
+	c.IdleTimeout = cmp.Or(max(c.IdleTimeout, 0), 30*time.Second)
+	c.WriteTimeout = cmp.Or(max(c.WriteTimeout, 0), 30*time.Second)
+	c.ExportLimit = cmp.Or(max(c.ExportLimit, 0), time.Hour)
 	return c, nil
 }

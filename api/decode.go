@@ -28,6 +28,8 @@ func readBody(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, erro
 	switch {
 	case errors.As(err, &tooBig):
 		return nil, record.Errorf(record.ETooLarge, "the request body is larger than %d bytes", tooBig.Limit)
+	case errors.Is(err, errBodyTimeout):
+		return nil, record.Wrap(record.EInvalid, err, errBodyTimeout.Error())
 	case err != nil:
 		return nil, record.Wrap(record.EInvalid, err, "the request body could not be read")
 	case len(bytes.TrimSpace(data)) == 0:

@@ -34,7 +34,7 @@
 //	if err != nil {
 //		return err
 //	}
-//	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
+//	srv := h.NewServer() // header, body, idle and per-route write deadlines
 //	return api.Serve(ctx, srv, ln, 30*time.Second) // until ctx ends, then drains
 //
 // and a supervisor token for it:

@@ -206,7 +206,16 @@ func (h *Handler) getMessageAudio(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Disposition", `inline; filename="`+m.ID+`.wav"`)
 	w.Header().Set("X-Content-Type-Options", "nosniff")
 	w.WriteHeader(http.StatusOK)
-	_, _ = w.Write(wav)
+	// In pieces, each within WriteTimeout: a long message on a slow link
+	// gets through, a client that stops reading is let go.
+	rw := newRollingWriter(w, h.cfg.WriteTimeout, h.cfg.ExportLimit)
+	for len(wav) > 0 {
+		n := min(len(wav), 64<<10)
+		if _, err := rw.Write(wav[:n]); err != nil {
+			return
+		}
+		wav = wav[n:]
+	}
 }
 
 func (h *Handler) handleMessage(w http.ResponseWriter, r *http.Request) {

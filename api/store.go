@@ -16,8 +16,10 @@ type Store interface {
 	AppendEvents(ctx context.Context, events []record.Event) (inserted int, err error)
 	GetCall(ctx context.Context, id string) (record.Call, []record.Event, error)
 	ListCalls(ctx context.Context, f record.CallFilter) (record.CallPage, error)
-	// EachCall streams every call matching f (ignoring Limit/Cursor), newest
-	// first, without holding them all in memory.
+	// EachCall hands fn every call matching f (ignoring Limit/Cursor),
+	// newest first, a page at a time: never all in memory, and never
+	// holding a database connection while fn runs (fn may wait on a slow
+	// client).
 	EachCall(ctx context.Context, f record.CallFilter, fn func(record.Call) error) error
 	Summary(ctx context.Context, q record.SummaryQuery) ([]record.SummaryRow, error)
 
