@@ -67,6 +67,15 @@ func (h *Handler) agentStream(w http.ResponseWriter, r *http.Request) {
 	end := time.NewTimer(h.cfg.StreamLimit)
 	defer end.Stop()
 	lastWrite := time.Now()
+	// The token is checked again at least every cache lifetime, so a
+	// revoked one (or its person's deactivation) ends the stream as soon
+	// as it would refuse a new request.
+	tok, _ := TokenFrom(r.Context())
+	recheck := h.cfg.TokenCacheTTL
+	if recheck <= 0 {
+		recheck = h.cfg.StreamPoll
+	}
+	nextCheck := time.Now().Add(recheck)
 	for {
 		for _, e := range evs {
 			if err := writeSSE(rw, e); err != nil {
@@ -95,6 +104,15 @@ func (h *Handler) agentStream(w http.ResponseWriter, r *http.Request) {
 				return
 			case <-poll.C:
 			}
+		}
+		if !time.Now().Before(nextCheck) {
+			if _, err := h.cfg.Store.TokenByHash(r.Context(), tok.Hash); err != nil {
+				// Revoked (or the store is down): the client reconnects
+				// and Authenticate answers it.
+				logFrom(r.Context()).Info().Err(err).Str("token_id", tok.ID).Msg("screen-pop stream ended: token no longer valid")
+				return
+			}
+			nextCheck = time.Now().Add(recheck)
 		}
 		evs, err = src.AgentEventsAfter(r.Context(), id, last, 100)
 		if err != nil {

@@ -37,6 +37,10 @@ type Config struct {
 	// the store again, so a revoked token may work this long (0: 10 s;
 	// negative: never cached).
 	TokenCacheTTL time.Duration
+	// UnknownTokenLimit is how many lookups of unknown tokens a client
+	// address may cause per minute before it is answered 429 without one
+	// (0: 20; negative: no limit).
+	UnknownTokenLimit int
 	// CSVFlushRows is how many CSV rows are written between flushes to the
 	// client (0: 500).
 	CSVFlushRows int
@@ -99,6 +103,9 @@ func (c Config) withDefaults() (Config, error) {
 	}
 	if c.TokenCacheTTL == 0 {
 		c.TokenCacheTTL = 10 * time.Second
+	}
+	if c.UnknownTokenLimit == 0 {
+		c.UnknownTokenLimit = 20
 	}
 	if c.CSVFlushRows <= 0 {
 		c.CSVFlushRows = 500

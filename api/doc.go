@@ -17,8 +17,8 @@
 // Last-Event-ID.
 //
 // Each middleware has its own file: RequestIDMiddleware, AccessLog,
-// Recoverer, StrictQuery, Authenticate, RequireRole, RateLimit and the
-// metrics.
+// Recoverer, Deadlines, StrictQuery, NoStore, Authenticate, RequireRole,
+// RateLimit and the metrics.
 //
 // A server, as cmd/callsvc runs it:
 //

@@ -17,6 +17,8 @@ type Handler struct {
 	cfg     Config
 	router  chi.Router
 	openapi []byte
+	auth    *authenticator
+	ready   readiness
 }
 
 // NewHandler builds the API on cfg. Run it with an http.Server (see Serve).
@@ -33,7 +35,7 @@ func NewHandler(cfg Config) (*Handler, error) {
 	if err != nil {
 		return nil, fmt.Errorf("openapi document: %w", err)
 	}
-	h := &Handler{cfg: cfg, openapi: doc}
+	h := &Handler{cfg: cfg, openapi: doc, auth: newAuthenticator(cfg.Store, cfg.TokenCacheTTL, cfg.UnknownTokenLimit)}
 
 	r := chi.NewRouter()
 	r.Use(RequestIDMiddleware, AccessLog(cfg.Logger), m.Middleware, Recoverer, Deadlines(cfg.BodyTimeout, cfg.WriteTimeout))
@@ -49,7 +51,7 @@ func NewHandler(cfg Config) (*Handler, error) {
 		r.Use(StrictQuery)
 		r.Get("/openapi.json", h.openAPI)
 		r.Group(func(r chi.Router) {
-			r.Use(Authenticate(cfg.Store, cfg.TokenCacheTTL), RateLimit(cfg.RateLimit, cfg.RateWindow))
+			r.Use(NoStore, h.auth.middleware, RateLimit(cfg.RateLimit, cfg.RateWindow))
 			for _, rt := range h.routes() {
 				mw := []func(http.Handler) http.Handler{RequireRole(rt.roles...)}
 				if rt.waits > 0 {
@@ -122,6 +124,8 @@ func (h *Handler) routes() []route {
 		{http.MethodGet, "/messages/{id}", callReader, h.getMessage, 0},
 		{http.MethodGet, "/messages/{id}/audio", callReader, h.getMessageAudio, 0},
 		{http.MethodPost, "/messages/{id}/handled", callReader, h.handleMessage, 0},
+		{http.MethodGet, "/tokens", supervisor, h.listTokens, 0},
+		{http.MethodDelete, "/tokens/{id}", supervisor, h.revokeToken, 0},
 	}
 }
 

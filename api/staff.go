@@ -107,6 +107,10 @@ func (h *Handler) updateStaff(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, err)
 		return
 	}
+	if !s.Active {
+		// The store revoked their tokens; forget them here at once.
+		h.auth.forget(func(t record.Token) bool { return t.StaffID == s.ID })
+	}
 	writeJSON(w, http.StatusOK, s)
 }
 

@@ -36,9 +36,13 @@ type Store interface {
 	GetStaff(ctx context.Context, id string) (record.Staff, error)
 	ListStaff(ctx context.Context, q record.ListQuery) ([]record.Staff, string, error)
 
-	// API tokens, stored hashed.
+	// API tokens, stored hashed. TokenByHash finds live tokens only;
+	// RevokeToken is ENotFound for an unknown id. UpdateStaff revokes the
+	// tokens of a person it deactivates.
 	CreateToken(ctx context.Context, t record.Token) (record.Token, error)
 	TokenByHash(ctx context.Context, hash []byte) (record.Token, error)
+	ListTokens(ctx context.Context, q record.ListQuery) ([]record.Token, string, error)
+	RevokeToken(ctx context.Context, id string) (record.Token, error)
 
 	// Presence (S16–S19) and messages taken for people who were away.
 	PresenceStore
