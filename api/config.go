@@ -26,9 +26,13 @@ type Config struct {
 	// the customer file (empty: record.DefaultCountryCode).
 	CountryCode string
 	// MaxBody caps a single-record body (0: 1 MiB); MaxBatchBody caps batch
-	// writes (0: 32 MiB).
+	// writes (0: 8 MiB: a full batch of 1000 calls is about 1 MiB).
+	// BodyBudget caps the request bodies held at once, all clients
+	// together (0: 64 MiB); requests beyond it wait up to BodyTimeout,
+	// then answer 503.
 	MaxBody      int64
 	MaxBatchBody int64
+	BodyBudget   int64
 	// RateLimit is the number of requests a token may make per RateWindow
 	// (0: 6000 per minute; negative: no limit).
 	RateLimit  int
@@ -93,7 +97,10 @@ func (c Config) withDefaults() (Config, error) {
 		c.MaxBody = 1 << 20
 	}
 	if c.MaxBatchBody <= 0 {
-		c.MaxBatchBody = 32 << 20
+		c.MaxBatchBody = 8 << 20
+	}
+	if c.BodyBudget <= 0 {
+		c.BodyBudget = 64 << 20
 	}
 	if c.RateLimit == 0 {
 		c.RateLimit = 6000

@@ -19,6 +19,7 @@ type Handler struct {
 	openapi []byte
 	auth    *authenticator
 	ready   readiness
+	bodies  *bodyBudget
 }
 
 // NewHandler builds the API on cfg. Run it with an http.Server (see Serve).
@@ -35,7 +36,8 @@ func NewHandler(cfg Config) (*Handler, error) {
 	if err != nil {
 		return nil, fmt.Errorf("openapi document: %w", err)
 	}
-	h := &Handler{cfg: cfg, openapi: doc, auth: newAuthenticator(cfg.Store, cfg.TokenCacheTTL, cfg.UnknownTokenLimit)}
+	h := &Handler{cfg: cfg, openapi: doc, auth: newAuthenticator(cfg.Store, cfg.TokenCacheTTL, cfg.UnknownTokenLimit),
+		bodies: newBodyBudget(cfg.BodyBudget)}
 
 	r := chi.NewRouter()
 	r.Use(RequestIDMiddleware, AccessLog(cfg.Logger), m.Middleware, Recoverer, Deadlines(cfg.BodyTimeout, cfg.WriteTimeout))
@@ -51,7 +53,9 @@ func NewHandler(cfg Config) (*Handler, error) {
 		r.Use(StrictQuery)
 		r.Get("/openapi.json", h.openAPI)
 		r.Group(func(r chi.Router) {
-			r.Use(NoStore, h.auth.middleware, RateLimit(cfg.RateLimit, cfg.RateWindow))
+			largest := max(cfg.MaxBody, cfg.MaxBatchBody, maxAudioBytes)
+			r.Use(NoStore, h.auth.middleware, RateLimit(cfg.RateLimit, cfg.RateWindow),
+				h.bodies.middleware(largest, cfg.BodyTimeout))
 			for _, rt := range h.routes() {
 				mw := []func(http.Handler) http.Handler{RequireRole(rt.roles...)}
 				if rt.waits > 0 {

@@ -15,6 +15,8 @@ type Store interface {
 	UpsertCalls(ctx context.Context, calls []record.Call) error
 	AppendEvents(ctx context.Context, events []record.Event) (inserted int, err error)
 	GetCall(ctx context.Context, id string) (record.Call, []record.Event, error)
+	// MissingCalls returns those of ids that name no stored call.
+	MissingCalls(ctx context.Context, ids []string) ([]string, error)
 	ListCalls(ctx context.Context, f record.CallFilter) (record.CallPage, error)
 	// EachCall hands fn every call matching f (ignoring Limit/Cursor),
 	// newest first, a page at a time: never all in memory, and never

@@ -51,6 +51,11 @@ type call struct {
 	notesMu    sync.Mutex
 	notes      []string // typed by agents (Engine.AddNote, another goroutine)
 
+	// Who takes part (Engine.TakesPart, another goroutine): everyone the
+	// call has been offered to.
+	peopleMu sync.Mutex
+	people   map[string]bool
+
 	// Agent transfers (Engine.Transfer, feature codes).
 	reqs    chan *transferCmd
 	phase   string       // phaseTalk or phaseConsult when requests are taken
