@@ -2,6 +2,7 @@ package api_test
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -137,4 +138,37 @@ func TestBodyBudgetBoundsMemory(t *testing.T) {
 		t.Errorf("%d calls stored (%v), want 1200", n, err)
 	}
 	t.Logf("12 concurrent batches of %d bytes: at most %d bytes held (budget %d)", sizes[0], peak, budget)
+}
+
+// TestNoMessageOracle (issue 11, low): an agent asking for someone else's
+// message, its audio, or to mark it handled gets exactly the answer for a
+// message that does not exist.
+func TestNoMessageOracle(t *testing.T) {
+	t.Parallel()
+	srv := apitest.New(t)
+	other, err := srv.Store.CreateStaff(context.Background(), record.Staff{Name: "乙", Extension: "3001", Endpoint: "PJSIP/3001", Department: "sales", Role: record.RoleAgent, Active: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	at := time.Now().Add(-time.Minute).UTC()
+	theirs := idAt(at, 1)
+	if r := srv.Do(t, "PUT", "/v1/messages/"+theirs, record.RoleService, messageAt(1, at, other.ID)); r.Status != http.StatusCreated {
+		t.Fatalf("create: %d %s", r.Status, r.Body)
+	}
+	if r := putAudio(t, srv, theirs, record.RoleService, apitest.WAV(800, 1)); r.Status != http.StatusOK {
+		t.Fatalf("audio: %d %s", r.Status, r.Body)
+	}
+	none := idAt(at, 2)
+	for _, tc := range []struct{ method, suffix string }{{"GET", ""}, {"GET", "/audio"}, {"POST", "/handled"}} {
+		want := srv.Do(t, tc.method, "/v1/messages/"+none+tc.suffix, record.RoleAgent, nil)
+		got := srv.Do(t, tc.method, "/v1/messages/"+theirs+tc.suffix, record.RoleAgent, nil)
+		if want.Status != http.StatusNotFound || got.Status != want.Status || !bytes.Equal(got.Body, want.Body) {
+			t.Errorf("%s message%s: someone else's %d %s; none %d %s", tc.method, tc.suffix, got.Status, got.Body, want.Status, want.Body)
+		}
+	}
+	var m record.Message
+	srv.Do(t, "GET", "/v1/messages/"+theirs, record.RoleSupervisor, nil).Decode(t, &m)
+	if m.Status != record.MessageNew {
+		t.Errorf("an agent's refused attempt marked the message %s", m.Status)
+	}
 }
