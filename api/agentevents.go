@@ -52,35 +52,45 @@ func (h *Handler) agentStream(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, err)
 		return
 	}
-	rc := http.NewResponseController(w)
-	_ = rc.SetWriteDeadline(time.Time{}) // a stream outlives the server's write timeout
+	// A stream lasts StreamLimit; each write must get through within
+	// WriteTimeout, so a client that stops reading is let go.
+	rw := newRollingWriter(w, h.cfg.WriteTimeout, h.cfg.StreamLimit+h.cfg.WriteTimeout)
 	hd := w.Header()
 	hd.Set("Content-Type", "text/event-stream")
 	hd.Set("Cache-Control", "no-store")
 	hd.Set("X-Accel-Buffering", "no")
 	w.WriteHeader(http.StatusOK)
-	if _, err := io.WriteString(w, "retry: 2000\n\n"); err != nil {
+	if _, err := io.WriteString(rw, "retry: 2000\n\n"); err != nil {
 		return
 	}
 
 	end := time.NewTimer(h.cfg.StreamLimit)
 	defer end.Stop()
 	lastWrite := time.Now()
+	// The token is checked again at least every cache lifetime, so a
+	// revoked one (or its person's deactivation) ends the stream as soon
+	// as it would refuse a new request.
+	tok, _ := TokenFrom(r.Context())
+	recheck := h.cfg.TokenCacheTTL
+	if recheck <= 0 {
+		recheck = h.cfg.StreamPoll
+	}
+	nextCheck := time.Now().Add(recheck)
 	for {
 		for _, e := range evs {
-			if err := writeSSE(w, e); err != nil {
+			if err := writeSSE(rw, e); err != nil {
 				return
 			}
 			last = e.ID
 			lastWrite = time.Now()
 		}
 		if time.Since(lastWrite) >= keepAlive {
-			if _, err := io.WriteString(w, ": keep-alive\n\n"); err != nil {
+			if _, err := io.WriteString(rw, ": keep-alive\n\n"); err != nil {
 				return
 			}
 			lastWrite = time.Now()
 		}
-		if err := rc.Flush(); err != nil {
+		if err := rw.Flush(); err != nil {
 			return
 		}
 		if len(evs) < 100 {
@@ -94,6 +104,15 @@ func (h *Handler) agentStream(w http.ResponseWriter, r *http.Request) {
 				return
 			case <-poll.C:
 			}
+		}
+		if !time.Now().Before(nextCheck) {
+			if _, err := h.cfg.Store.TokenByHash(r.Context(), tok.Hash); err != nil {
+				// Revoked (or the store is down): the client reconnects
+				// and Authenticate answers it.
+				logFrom(r.Context()).Info().Err(err).Str("token_id", tok.ID).Msg("screen-pop stream ended: token no longer valid")
+				return
+			}
+			nextCheck = time.Now().Add(recheck)
 		}
 		evs, err = src.AgentEventsAfter(r.Context(), id, last, 100)
 		if err != nil {

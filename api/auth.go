@@ -1,6 +1,8 @@
 package api
 
 import (
+	"context"
+	"net"
 	"net/http"
 	"strings"
 	"time"
@@ -14,42 +16,118 @@ import (
 //
 // Tokens found are remembered for cacheTTL (<= 0: not at all), which saves
 // a database round trip on nearly every request; the price is that a
-// revoked token keeps working for up to cacheTTL. Unknown tokens are never
-// remembered, so garbage cannot fill the cache.
-func Authenticate(store Store, cacheTTL time.Duration) func(http.Handler) http.Handler {
-	cache := newTokenCache(cacheTTL, time.Now)
-	return func(next http.Handler) http.Handler {
-		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			secret, ok := bearer(r.Header.Get("Authorization"))
-			if !ok {
-				writeError(w, r, record.Errorf(record.EUnauthorized, "a bearer token is required"))
-				return
-			}
-			if !wellFormedSecret(secret) {
-				writeError(w, r, record.Errorf(record.EUnauthorized, "the bearer token is not valid"))
-				return
-			}
-			hash := HashToken(secret)
-			if t, ok := cache.get(hash); ok {
-				next.ServeHTTP(w, r.WithContext(withToken(r.Context(), t)))
-				return
-			}
-			t, err := store.TokenByHash(r.Context(), hash)
-			switch {
-			case record.IsNotFound(err):
-				writeError(w, r, record.Errorf(record.EUnauthorized, "the bearer token is not valid"))
-				return
-			case err != nil:
-				writeError(w, r, err)
-				return
-			case t.RevokedAt != nil:
-				writeError(w, r, record.Errorf(record.EUnauthorized, "the bearer token has been revoked"))
-				return
-			}
-			cache.put(hash, t)
-			next.ServeHTTP(w, r.WithContext(withToken(r.Context(), t)))
-		})
+// revoked token keeps working for up to cacheTTL on other instances (this
+// one forgets a token it revokes at once).
+//
+// Unknown tokens cannot be used to flood the database: one that was just
+// looked up is answered from memory for a minute, a client address with
+// more than unknownPerMinute failed lookups in the last minute is answered
+// 429 without one (negative: no such limit), and at most a few lookups
+// run at once.
+func Authenticate(store Store, cacheTTL time.Duration, unknownPerMinute int) func(http.Handler) http.Handler {
+	return newAuthenticator(store, cacheTTL, unknownPerMinute).middleware
+}
+
+// Bounds of the lookups of tokens not in the cache.
+const (
+	unknownTTL       = time.Minute // an unknown token is not looked up again for this long
+	maxTokenLookups  = 4           // token lookups in flight at once
+	maxFailedClients = 4096        // client addresses remembered for the failure limit
+)
+
+type authenticator struct {
+	store    Store
+	cache    *tokenCache    // valid tokens by hash
+	unknown  *tokenCache    // hashes that were not found
+	failures *windowCounter // failed lookups by client address
+	limit    int            // failed lookups per client address and minute; <= 0: none
+	lookups  chan struct{}  // a slot per lookup in flight
+}
+
+func newAuthenticator(store Store, cacheTTL time.Duration, unknownPerMinute int) *authenticator {
+	return &authenticator{
+		store:    store,
+		cache:    newTokenCache(cacheTTL, time.Now),
+		unknown:  newTokenCache(unknownTTL, time.Now),
+		failures: newWindowCounter(time.Minute, maxFailedClients, time.Now),
+		limit:    unknownPerMinute,
+		lookups:  make(chan struct{}, maxTokenLookups),
 	}
+}
+
+func (a *authenticator) middleware(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		t, err := a.authenticate(r)
+		if err != nil {
+			writeError(w, r, err)
+			return
+		}
+		if info := infoFrom(r.Context()); info != nil {
+			info.tokenID = t.ID
+		}
+		next.ServeHTTP(w, r.WithContext(withToken(r.Context(), t)))
+	})
+}
+
+func (a *authenticator) authenticate(r *http.Request) (record.Token, error) {
+	secret, ok := bearer(r.Header.Get("Authorization"))
+	if !ok {
+		return record.Token{}, record.Errorf(record.EUnauthorized, "a bearer token is required")
+	}
+	if !wellFormedSecret(secret) {
+		return record.Token{}, errBadToken
+	}
+	hash := HashToken(secret)
+	if t, ok := a.cache.get(hash); ok {
+		return t, nil
+	}
+	if _, ok := a.unknown.get(hash); ok {
+		return record.Token{}, errBadToken
+	}
+	client := clientAddr(r)
+	if a.limit > 0 && a.failures.count(client) >= a.limit {
+		return record.Token{}, record.Errorf(record.ERateLimited, "too many unknown tokens from this address; retry later")
+	}
+	t, err := a.lookup(r.Context(), hash)
+	switch {
+	case record.IsNotFound(err):
+		a.unknown.put(hash, record.Token{})
+		a.failures.add(client)
+		return record.Token{}, errBadToken
+	case err != nil:
+		return record.Token{}, err
+	case t.RevokedAt != nil:
+		return record.Token{}, record.Errorf(record.EUnauthorized, "the bearer token has been revoked")
+	}
+	a.cache.put(hash, t)
+	return t, nil
+}
+
+// lookup asks the store, waiting for one of the few lookup slots.
+func (a *authenticator) lookup(ctx context.Context, hash []byte) (record.Token, error) {
+	select {
+	case a.lookups <- struct{}{}:
+	case <-ctx.Done():
+		return record.Token{}, record.Wrap(record.EUnavailable, ctx.Err(), "the token could not be checked in time")
+	}
+	defer func() { <-a.lookups }()
+	return a.store.TokenByHash(ctx, hash)
+}
+
+// forget drops the cached tokens that match, so a revocation here takes
+// effect at once (other instances wait out their cache).
+func (a *authenticator) forget(match func(record.Token) bool) { a.cache.drop(match) }
+
+var errBadToken = record.Errorf(record.EUnauthorized, "the bearer token is not valid")
+
+// clientAddr is the address the request came from: the connection's, never
+// a header the client writes itself.
+func clientAddr(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
 }
 
 // bearer extracts the credentials of an "Authorization: Bearer x" header;

@@ -52,6 +52,8 @@ var allowed = map[string][]string{
 	"GET /v1/messages/{id}":          {record.RoleAgent, record.RoleSupervisor},
 	"GET /v1/messages/{id}/audio":    {record.RoleAgent, record.RoleSupervisor},
 	"POST /v1/messages/{id}/handled": {record.RoleAgent, record.RoleSupervisor},
+	"GET /v1/tokens":                 {record.RoleSupervisor},
+	"DELETE /v1/tokens/{id}":         {record.RoleSupervisor},
 }
 
 func TestAuthorizationMatrix(t *testing.T) {

@@ -2,6 +2,7 @@ package api
 
 import (
 	"net/http"
+	"slices"
 
 	"callsvc/api/record"
 )
@@ -73,6 +74,16 @@ func (h *Handler) writeEvents(w http.ResponseWriter, r *http.Request, callID str
 		writeError(w, r, err)
 		return
 	}
+	var ids []string
+	for _, e := range events {
+		if !slices.Contains(ids, e.CallID) {
+			ids = append(ids, e.CallID)
+		}
+	}
+	if err := h.refersToStored(r, "call_id", ids); err != nil {
+		writeError(w, r, err)
+		return
+	}
 	n, err := h.cfg.Store.AppendEvents(r.Context(), events)
 	if err != nil {
 		writeError(w, r, err)
@@ -125,7 +136,7 @@ func (h *Handler) getCall(w http.ResponseWriter, r *http.Request) {
 	}
 	c, events, err := h.cfg.Store.GetCall(r.Context(), id)
 	if err != nil {
-		writeError(w, r, err)
+		writeError(w, r, callErr(err))
 		return
 	}
 	t, _ := TokenFrom(r.Context())

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"cmp"
 	"errors"
 	"time"
 
@@ -25,9 +26,13 @@ type Config struct {
 	// the customer file (empty: record.DefaultCountryCode).
 	CountryCode string
 	// MaxBody caps a single-record body (0: 1 MiB); MaxBatchBody caps batch
-	// writes (0: 32 MiB).
+	// writes (0: 8 MiB: a full batch of 1000 calls is about 1 MiB).
+	// BodyBudget caps the request bodies held at once, all clients
+	// together (0: 64 MiB); requests beyond it wait up to BodyTimeout,
+	// then answer 503.
 	MaxBody      int64
 	MaxBatchBody int64
+	BodyBudget   int64
 	// RateLimit is the number of requests a token may make per RateWindow
 	// (0: 6000 per minute; negative: no limit).
 	RateLimit  int
@@ -36,6 +41,10 @@ type Config struct {
 	// the store again, so a revoked token may work this long (0: 10 s;
 	// negative: never cached).
 	TokenCacheTTL time.Duration
+	// UnknownTokenLimit is how many lookups of unknown tokens a client
+	// address may cause per minute before it is answered 429 without one
+	// (0: 20; negative: no limit).
+	UnknownTokenLimit int
 	// CSVFlushRows is how many CSV rows are written between flushes to the
 	// client (0: 500).
 	CSVFlushRows int
@@ -53,6 +62,21 @@ type Config struct {
 	// responses (0: 10 min).
 	StreamPoll  time.Duration
 	StreamLimit time.Duration
+
+	// Deadlines, so that a slow or silent client holds only its own
+	// request, and not for long. ReadHeaderTimeout bounds the request
+	// line and headers (0: 10 s); BodyTimeout the body, from the start of
+	// the handler (0: 30 s); IdleTimeout a kept-alive connection between
+	// requests (0: 30 s). WriteTimeout bounds writing a response (0: 30 s;
+	// routes that wait on the call engine get their wait on top); exports,
+	// audio and screen-pop streams must instead make progress within
+	// WriteTimeout at every chunk, and end within ExportLimit (0: 1 h) or
+	// StreamLimit.
+	ReadHeaderTimeout time.Duration
+	BodyTimeout       time.Duration
+	IdleTimeout       time.Duration
+	WriteTimeout      time.Duration
+	ExportLimit       time.Duration
 }
 
 // withDefaults fills in the zero fields: the defaults live here and nowhere else.
@@ -73,7 +97,10 @@ func (c Config) withDefaults() (Config, error) {
 		c.MaxBody = 1 << 20
 	}
 	if c.MaxBatchBody <= 0 {
-		c.MaxBatchBody = 32 << 20
+		c.MaxBatchBody = 8 << 20
+	}
+	if c.BodyBudget <= 0 {
+		c.BodyBudget = 64 << 20
 	}
 	if c.RateLimit == 0 {
 		c.RateLimit = 6000
@@ -83,6 +110,9 @@ func (c Config) withDefaults() (Config, error) {
 	}
 	if c.TokenCacheTTL == 0 {
 		c.TokenCacheTTL = 10 * time.Second
+	}
+	if c.UnknownTokenLimit == 0 {
+		c.UnknownTokenLimit = 20
 	}
 	if c.CSVFlushRows <= 0 {
 		c.CSVFlushRows = 500
@@ -98,5 +128,10 @@ func (c Config) withDefaults() (Config, error) {
 	if c.StreamLimit <= 0 {
 		c.StreamLimit = 10 * time.Minute
 	}
+	c.ReadHeaderTimeout = cmp.Or(max(c.ReadHeaderTimeout, 0), 10*time.Second)
+	c.BodyTimeout = cmp.Or(max(c.BodyTimeout, 0), 30*time.Second)
+	c.IdleTimeout = cmp.Or(max(c.IdleTimeout, 0), 30*time.Second)
+	c.WriteTimeout = cmp.Or(max(c.WriteTimeout, 0), 30*time.Second)
+	c.ExportLimit = cmp.Or(max(c.ExportLimit, 0), time.Hour)
 	return c, nil
 }

@@ -14,6 +14,7 @@ const (
 	requestIDKey ctxKey = iota
 	loggerKey
 	tokenKey
+	infoKey
 )
 
 // RequestID is the request id that the RequestID middleware put in ctx, or "".

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"encoding/csv"
 	"fmt"
+	"io"
 	"net/http"
 	"strconv"
 	"strings"
@@ -56,7 +57,7 @@ func csvSafe(s string) string {
 // countingWriter tells whether anything has reached the client yet: until
 // then a failure can still be answered with a proper JSON error.
 type countingWriter struct {
-	w http.ResponseWriter
+	w io.Writer
 	n int64
 }
 
@@ -78,11 +79,13 @@ func (h *Handler) exportCalls(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
 	w.Header().Set("Content-Disposition", `attachment; filename="calls.csv"`)
 	w.Header().Set("X-Content-Type-Options", "nosniff")
-	cw := &countingWriter{w: w}
+	// However long the export, a client that stops reading is cut off
+	// after WriteTimeout (every flush must get through by then).
+	rw := newRollingWriter(w, h.cfg.WriteTimeout, h.cfg.ExportLimit)
+	cw := &countingWriter{w: rw}
 	buf := bufio.NewWriterSize(cw, 64<<10)
 	out := csv.NewWriter(buf)
 	out.UseCRLF = true
-	rc := http.NewResponseController(w)
 	_, _ = buf.WriteString(utf8BOM)
 	_ = out.Write(csvHeader)
 	rows := 0
@@ -94,7 +97,7 @@ func (h *Handler) exportCalls(w http.ResponseWriter, r *http.Request) {
 		if err := buf.Flush(); err != nil {
 			return err
 		}
-		return rc.Flush()
+		return rw.Flush()
 	}
 	err = h.cfg.Store.EachCall(r.Context(), f, func(c record.Call) error {
 		row := csvRow(c)

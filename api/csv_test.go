@@ -26,8 +26,8 @@ func TestCSVExportRoundTripsChineseAndGuardsFormulas(t *testing.T) {
 	names := []string{"張三", "王小明, 經理", `李"老四"`, "=HYPERLINK(\"http://x\")", "@SUM(A1)", "-2+3", "趙\r\n錢孫李"}
 	for i, name := range names {
 		c := answeredCall(i, t0.Add(time.Duration(i)*time.Minute), 2, staffA, staffB)
-		c.CallerName = name
-		c.Notes = "備註：" + name
+		c.CallerName = strings.ReplaceAll(name, "\r\n", " ") // a name is one line: control characters are refused
+		c.Notes = "備註：" + name                               // notes may break lines
 		calls = append(calls, c)
 	}
 	srv.Write(t, "/v1/calls", calls)

@@ -57,7 +57,7 @@ func decodeCustomer(data []byte, country string) (record.Customer, error) {
 			return c, err
 		}
 	}
-	if err := checkText("notes", c.Notes, maxNotes); err != nil {
+	if err := checkNotes("notes", c.Notes, maxNotes); err != nil {
 		return c, err
 	}
 	if c.Birthday != "" {

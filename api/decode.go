@@ -10,6 +10,8 @@ import (
 	"net/http"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"callsvc/api/record"
 )
@@ -26,10 +28,15 @@ func readBody(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, erro
 	switch {
 	case errors.As(err, &tooBig):
 		return nil, record.Errorf(record.ETooLarge, "the request body is larger than %d bytes", tooBig.Limit)
+	case errors.Is(err, errBodyTimeout):
+		return nil, record.Wrap(record.EInvalid, err, errBodyTimeout.Error())
 	case err != nil:
 		return nil, record.Wrap(record.EInvalid, err, "the request body could not be read")
 	case len(bytes.TrimSpace(data)) == 0:
 		return nil, record.Errorf(record.EInvalid, "the request body is empty")
+	case !utf8.Valid(data):
+		// The decoder would quietly store U+FFFD for every bad byte.
+		return nil, record.Errorf(record.EInvalid, "the request body is not valid UTF-8")
 	}
 	return data, nil
 }
@@ -38,6 +45,12 @@ func readBody(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, erro
 // fields and anything after the value, so a typo in a field name or two
 // bodies glued together are errors instead of silently lost data.
 func decodeStrict(data []byte, dst any) error {
+	if key, dup := duplicateKey(data); dup {
+		// encoding/json keeps the last of two keys, and matches keys to
+		// fields without regard to case: {"name":..,"NAME":..} would store
+		// whichever came last, unseen by anything that read the first.
+		return record.Errorf(record.EInvalid, "invalid JSON: key %.64q appears twice in one object (keys are compared without regard to case)", key)
+	}
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(dst); err != nil {
@@ -90,4 +103,140 @@ func jsonKind(k string) string {
 	default:
 		return "a " + k
 	}
+}
+
+// duplicateKey finds an object key given twice in data, comparing keys the
+// way encoding/json matches them to fields: by Unicode simple case folding.
+// Malformed JSON is left to the decoder to report (false). The keys of an
+// object are compared in place while it has few (no allocation for the
+// usual record), through a map of folded keys beyond that.
+func duplicateKey(data []byte) (string, bool) {
+	type frame struct {
+		object, wantKey bool
+		first           int                 // its keys are keys[first:]
+		folded          map[string]struct{} // once it has many keys
+	}
+	var stack []frame
+	var keys []jsonKey
+	for i := 0; i < len(data); i++ {
+		switch data[i] {
+		case '{':
+			stack = append(stack, frame{object: true, wantKey: true, first: len(keys)})
+		case '[':
+			stack = append(stack, frame{first: len(keys)})
+		case '}', ']':
+			if len(stack) == 0 {
+				return "", false
+			}
+			keys = keys[:stack[len(stack)-1].first]
+			stack = stack[:len(stack)-1]
+		case ',':
+			if n := len(stack); n > 0 && stack[n-1].object {
+				stack[n-1].wantKey = true
+			}
+		case '"':
+			end, escaped := i+1, false
+			for ; end < len(data) && data[end] != '"'; end++ {
+				if data[end] == '\\' {
+					escaped = true
+					end++
+				}
+			}
+			if end >= len(data) {
+				return "", false
+			}
+			n := len(stack)
+			if n > 0 && stack[n-1].object && stack[n-1].wantKey {
+				f := &stack[n-1]
+				f.wantKey = false
+				k, ok := newJSONKey(data[i:end+1], escaped)
+				if !ok {
+					return "", false
+				}
+				if f.folded == nil && len(keys)-f.first >= 16 {
+					f.folded = make(map[string]struct{}, 32)
+					for _, old := range keys[f.first:] {
+						f.folded[old.fold()] = struct{}{}
+					}
+				}
+				if f.folded != nil {
+					fk := k.fold()
+					if _, seen := f.folded[fk]; seen {
+						return k.text(), true
+					}
+					f.folded[fk] = struct{}{}
+				} else {
+					for _, old := range keys[f.first:] {
+						if old.same(k) {
+							return k.text(), true
+						}
+					}
+				}
+				keys = append(keys, k)
+			}
+			i = end
+		}
+	}
+	return "", false
+}
+
+// jsonKey is an object key: its bytes when plain ASCII without escapes,
+// else its decoded text.
+type jsonKey struct {
+	raw     []byte
+	decoded string
+	plain   bool
+}
+
+func newJSONKey(quoted []byte, escaped bool) (jsonKey, bool) {
+	raw := quoted[1 : len(quoted)-1]
+	plain := !escaped
+	for i := 0; i < len(raw) && plain; i++ {
+		plain = raw[i] < utf8.RuneSelf
+	}
+	if plain {
+		return jsonKey{raw: raw, plain: true}, true
+	}
+	var s string
+	if err := json.Unmarshal(quoted, &s); err != nil {
+		return jsonKey{}, false
+	}
+	return jsonKey{decoded: s}, true
+}
+
+func (k jsonKey) text() string {
+	if k.plain {
+		return string(k.raw)
+	}
+	return k.decoded
+}
+
+func (k jsonKey) fold() string { return foldKey(k.text()) }
+
+// same: equal under simple case folding.
+func (k jsonKey) same(o jsonKey) bool {
+	if k.plain && o.plain {
+		return bytes.EqualFold(k.raw, o.raw)
+	}
+	return k.fold() == o.fold()
+}
+
+// foldKey maps every rune of s to the smallest rune of its simple case
+// folding orbit, so keys equal under folding (name, NAME, and even the
+// Kelvin sign for k) map to one string.
+func foldKey(s string) string {
+	ascii := true
+	for i := 0; i < len(s) && ascii; i++ {
+		ascii = s[i] < utf8.RuneSelf
+	}
+	if ascii {
+		return strings.ToUpper(s) // for ASCII the smallest of an orbit is the upper case
+	}
+	return strings.Map(func(r rune) rune {
+		m := r
+		for f := unicode.SimpleFold(r); f != r; f = unicode.SimpleFold(f) {
+			m = min(m, f)
+		}
+		return m
+	}, s)
 }

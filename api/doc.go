@@ -17,7 +17,8 @@
 // Last-Event-ID.
 //
 // Each middleware has its own file: RequestIDMiddleware, AccessLog,
-// Recoverer, Authenticate, RequireRole, RateLimit and the metrics.
+// Recoverer, Deadlines, StrictQuery, NoStore, Authenticate, RequireRole,
+// RateLimit and the metrics.
 //
 // A server, as cmd/callsvc runs it:
 //
@@ -33,7 +34,7 @@
 //	if err != nil {
 //		return err
 //	}
-//	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
+//	srv := h.NewServer() // header, body, idle and per-route write deadlines
 //	return api.Serve(ctx, srv, ln, 30*time.Second) // until ctx ends, then drains
 //
 // and a supervisor token for it:

@@ -72,6 +72,16 @@ func writeError(w http.ResponseWriter, r *http.Request, err error) {
 	if code == record.EUnauthorized {
 		w.Header().Set("WWW-Authenticate", `Bearer realm="callsvc"`)
 	}
+	// When to try again (RFC 9110 10.2.3): a database back in a few
+	// seconds; a rate limit's own value when it set one, else its window.
+	if w.Header().Get("Retry-After") == "" {
+		switch status {
+		case http.StatusServiceUnavailable:
+			w.Header().Set("Retry-After", "5")
+		case http.StatusTooManyRequests:
+			w.Header().Set("Retry-After", "60")
+		}
+	}
 	writeJSON(w, status, ErrorBody{Error: ErrorDetail{Code: code, Message: msg}})
 }
 

@@ -13,7 +13,12 @@ import (
 // call's timeline only.
 type Live interface {
 	Transfer(ctx context.Context, req record.TransferRequest) (record.TransferResult, error)
-	AddNote(ctx context.Context, callID, staffID, text string) error
+	// AddNote notes a live call; author is the staff id of the person who
+	// wrote it, or "token:<id>" for a token that acts for nobody.
+	AddNote(ctx context.Context, callID, author, text string) error
+	// TakesPart says whether callID is live here and, if so, whether
+	// staffID takes part in it (it has been offered to them).
+	TakesPart(callID, staffID string) (live, part bool)
 }
 
 // AgentEvents is where screen-pop events are read from (api/postgres's

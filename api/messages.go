@@ -107,11 +107,14 @@ func (h *Handler) visibleMessage(r *http.Request) (record.Message, error) {
 		return record.Message{}, err
 	}
 	m, err := h.cfg.Store.GetMessage(r.Context(), id)
+	if record.IsNotFound(err) {
+		return m, errNoSuchMessage
+	}
 	if err != nil {
 		return m, err
 	}
 	if t, _ := TokenFrom(r.Context()); t.Role == record.RoleAgent && m.ForStaffID != t.StaffID {
-		return record.Message{}, record.Errorf(record.ENotFound, "message %s not found", id)
+		return record.Message{}, errNoSuchMessage
 	}
 	return m, nil
 }
@@ -126,6 +129,18 @@ func (h *Handler) putMessage(w http.ResponseWriter, r *http.Request) {
 		return decodeMessage(data, id, h.cfg.CountryCode, h.cfg.Now())
 	})
 	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	// Staff are never deleted, so even a replay names someone who exists.
+	if _, err := h.cfg.Store.GetStaff(r.Context(), m.ForStaffID); err != nil {
+		if record.IsNotFound(err) {
+			err = invalid("for_staff_id", "no such staff member")
+		}
+		writeError(w, r, err)
+		return
+	}
+	if err := h.refersToStored(r, "call_id", []string{m.CallID}); err != nil {
 		writeError(w, r, err)
 		return
 	}
@@ -154,11 +169,27 @@ func (h *Handler) putMessageAudio(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, record.Errorf(CodeUnsupportedMediaType, "the request body must be audio/wav"))
 		return
 	}
+	// Refused before a byte of the body is read: too large by its own
+	// account, or for a message that does not exist.
+	if r.ContentLength > maxAudioBytes {
+		writeError(w, r, record.Errorf(record.ETooLarge, "the audio is larger than %d bytes", maxAudioBytes))
+		return
+	}
+	if _, err := h.cfg.Store.GetMessage(r.Context(), id); err != nil {
+		if record.IsNotFound(err) {
+			err = errNoSuchMessage
+		}
+		writeError(w, r, err)
+		return
+	}
 	wav, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxAudioBytes))
 	var tooBig *http.MaxBytesError
 	switch {
 	case errors.As(err, &tooBig):
 		writeError(w, r, record.Errorf(record.ETooLarge, "the audio is larger than %d bytes", tooBig.Limit))
+		return
+	case errors.Is(err, errBodyTimeout):
+		writeError(w, r, record.Wrap(record.EInvalid, err, errBodyTimeout.Error()))
 		return
 	case err != nil:
 		writeError(w, r, record.Wrap(record.EInvalid, err, "the audio could not be read"))
@@ -169,6 +200,9 @@ func (h *Handler) putMessageAudio(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err := h.cfg.Store.PutMessageAudio(r.Context(), id, wav); err != nil {
+		if record.IsNotFound(err) {
+			err = errNoSuchMessage
+		}
 		writeError(w, r, err)
 		return
 	}
@@ -206,7 +240,16 @@ func (h *Handler) getMessageAudio(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Disposition", `inline; filename="`+m.ID+`.wav"`)
 	w.Header().Set("X-Content-Type-Options", "nosniff")
 	w.WriteHeader(http.StatusOK)
-	_, _ = w.Write(wav)
+	// In pieces, each within WriteTimeout: a long message on a slow link
+	// gets through, a client that stops reading is let go.
+	rw := newRollingWriter(w, h.cfg.WriteTimeout, h.cfg.ExportLimit)
+	for len(wav) > 0 {
+		n := min(len(wav), 64<<10)
+		if _, err := rw.Write(wav[:n]); err != nil {
+			return
+		}
+		wav = wav[n:]
+	}
 }
 
 func (h *Handler) handleMessage(w http.ResponseWriter, r *http.Request) {

@@ -51,10 +51,12 @@ func (m *httpMetrics) Middleware(next http.Handler) http.Handler {
 		if status == 0 {
 			status = http.StatusOK
 		}
-		// Label values in order, without building a map per request.
-		route, code := routePattern(r), statusText(status)
-		m.requests.WithLabelValues(route, r.Method, code).Inc()
-		m.duration.WithLabelValues(route, r.Method, code).Observe(time.Since(start).Seconds())
+		// Label values in order, without building a map per request. Every
+		// label is from a bounded set: a series never expires, so one per
+		// method a client makes up would grow /metrics without end.
+		route, method, code := routePattern(r), methodLabel(r.Method), statusText(status)
+		m.requests.WithLabelValues(route, method, code).Inc()
+		m.duration.WithLabelValues(route, method, code).Observe(time.Since(start).Seconds())
 	})
 }
 
@@ -82,4 +84,15 @@ func statusText(status int) string {
 		return "500"
 	}
 	return strconv.Itoa(status)
+}
+
+// methodLabel is the request method as a label value: the methods of
+// RFC 9110 and PATCH as they are, anything else "other".
+func methodLabel(m string) string {
+	switch m {
+	case http.MethodGet, http.MethodHead, http.MethodPost, http.MethodPut, http.MethodPatch,
+		http.MethodDelete, http.MethodOptions, http.MethodConnect, http.MethodTrace:
+		return m
+	}
+	return "other"
 }

@@ -1,6 +1,8 @@
 package api_test
 
 import (
+	"fmt"
+	"math/rand/v2"
 	"net/http"
 	"strings"
 	"testing"
@@ -70,4 +72,68 @@ func label(m *dto.Metric, name string) string {
 		}
 	}
 	return ""
+}
+
+// TestMetricsLabelsAreBounded (issue 11, medium 4): made-up methods and
+// paths collapse into one label value each, so however many a client
+// sends, the series stay few.
+func TestMetricsLabelsAreBounded(t *testing.T) {
+	t.Parallel()
+	srv := apitest.New(t)
+	rnd := rand.New(rand.NewPCG(11, 4))
+	paths := []string{"/v1/calls", "/v1/calls/" + idAt(t0, 1), "/healthz", "/nowhere", "/v1/nowhere"}
+	for i := range 400 {
+		method := fmt.Sprintf("M%08X", rnd.Uint32())
+		path := paths[i%len(paths)]
+		if i%2 == 1 {
+			path = fmt.Sprintf("/x%d/%d", rnd.IntN(1e6), i)
+		}
+		r := srv.Do(t, method, path, record.RoleSupervisor, nil)
+		if r.Status != http.StatusMethodNotAllowed && r.Status != http.StatusNotFound {
+			t.Fatalf("%s %s: %d %s", method, path, r.Status, r.Body)
+		}
+	}
+	families, err := srv.Registry.Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	series := 0
+	for _, f := range families {
+		if f.GetName() != "callsvc_http_requests_total" {
+			continue
+		}
+		for _, m := range f.GetMetric() {
+			series++
+			if method := label(m, "method"); method != "other" && method != "GET" {
+				t.Errorf("method label %q", method)
+			}
+			if route := label(m, "route"); strings.Contains(route, "/x") {
+				t.Errorf("route label %q from an unmatched path", route)
+			}
+		}
+	}
+	if series > 6 {
+		t.Errorf("%d series after 400 made-up methods and paths, want a handful", series)
+	}
+}
+
+// TestMethodNotAllowedSaysAllow (issue 11, low): a 405 names the methods the
+// path serves; a made-up method on a path nothing serves is 404.
+func TestMethodNotAllowedSaysAllow(t *testing.T) {
+	t.Parallel()
+	srv := apitest.New(t)
+	for path, want := range map[string]string{
+		"/v1/calls":                              "GET, POST",
+		"/v1/calls/" + idAt(t0, 1):               "GET, PUT",
+		"/v1/staff/" + srv.AgentID + "/presence": "GET, PUT",
+		"/healthz":                               "GET",
+	} {
+		r := srv.Do(t, "PATCH", path, record.RoleSupervisor, nil)
+		if r.Status != http.StatusMethodNotAllowed || r.Header.Get("Allow") != want {
+			t.Errorf("PATCH %s: %d Allow %q, want 405 with %q", path, r.Status, r.Header.Get("Allow"), want)
+		}
+	}
+	if r := srv.Do(t, "BREW", "/v1/coffee", record.RoleSupervisor, nil); r.Status != http.StatusNotFound {
+		t.Errorf("BREW /v1/coffee: %d, want 404", r.Status)
+	}
 }

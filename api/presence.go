@@ -54,7 +54,7 @@ func decodePresence(data []byte, staffID string, now time.Time) (record.Presence
 	if err := checkText("where", p.Where, maxShortText); err != nil {
 		return p, err
 	}
-	if err := checkText("note", p.Note, 2000); err != nil {
+	if err := checkNotes("note", p.Note, 2000); err != nil {
 		return p, err
 	}
 	if p.Where != "" && p.Status != record.PresenceOut && p.Status != record.PresenceEvent {

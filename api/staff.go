@@ -45,20 +45,12 @@ func decodeStaff(data []byte) (record.Staff, error) {
 		s.Active = *in.Active
 	}
 	switch {
-	case s.Name == "":
-		return s, invalid("name", "is required")
-	case len(s.Name) > maxShortText:
-		return s, invalid("name", "is longer than %d bytes", maxShortText)
-	case !isExtension(s.Extension):
-		return s, invalid("extension", "must be 1 to 10 digits")
-	case !isEndpoint(s.Endpoint):
-		return s, invalid("endpoint", "must look like PJSIP/2001")
-	case s.Department == "" || len(s.Department) > 64:
-		return s, invalid("department", "must be 1 to 64 bytes")
+	case s.Department == "":
+		return s, invalid("department", "is required")
 	case s.Role != record.RoleAgent && s.Role != record.RoleSupervisor:
 		return s, invalid("role", "must be agent or supervisor")
-	case len(in.Skills) > 32:
-		return s, invalid("skills", "has more than 32 entries")
+	case len(in.Skills) > record.MaxSkills:
+		return s, invalid("skills", "has more than %d entries", record.MaxSkills)
 	}
 	sp, err := record.NormalizeSpelling(in.Spelling)
 	if err != nil {
@@ -67,38 +59,19 @@ func decodeStaff(data []byte) (record.Staff, error) {
 	s.Spelling = sp
 	for i, sk := range in.Skills {
 		sk = strings.TrimSpace(sk)
-		if sk == "" || len(sk) > 32 {
-			return s, invalid(fmt.Sprintf("skills[%d]", i), "must be 1 to 32 bytes")
+		if sk == "" || len(sk) > record.MaxSkill {
+			return s, invalid(fmt.Sprintf("skills[%d]", i), "must be 1 to %d bytes", record.MaxSkill)
 		}
 		if !contains(s.Skills, sk) {
 			s.Skills = append(s.Skills, sk)
 		}
 	}
+	// The renderer's rules: what enters here can be written into
+	// Asterisk's configuration as data, never as code.
+	if err := record.CheckStaff(s); err != nil {
+		return s, err
+	}
 	return s, nil
-}
-
-func isExtension(s string) bool {
-	return s != "" && len(s) <= 10 && isPhone(s) && s[0] != '+'
-}
-
-// isEndpoint accepts Asterisk endpoints: a technology, "/", a resource.
-func isEndpoint(s string) bool {
-	tech, res, ok := strings.Cut(s, "/")
-	if !ok || tech == "" || res == "" || len(s) > 100 {
-		return false
-	}
-	for _, c := range tech {
-		if !(c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z') {
-			return false
-		}
-	}
-	for i := 0; i < len(res); i++ {
-		c := res[i]
-		if !(c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || strings.IndexByte("._-@:", c) >= 0) {
-			return false
-		}
-	}
-	return true
 }
 
 func (h *Handler) createStaff(w http.ResponseWriter, r *http.Request) {
@@ -133,6 +106,10 @@ func (h *Handler) updateStaff(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		writeError(w, r, err)
 		return
+	}
+	if !s.Active {
+		// The store revoked their tokens; forget them here at once.
+		h.auth.forget(func(t record.Token) bool { return t.StaffID == s.ID })
 	}
 	writeJSON(w, http.StatusOK, s)
 }

@@ -35,8 +35,8 @@ func FuzzDecodeStaff(f *testing.F) {
 		if nerr != nil || norm != s.Spelling {
 			t.Fatalf("accepted spelling %q is not in stored form (%q, %v)", s.Spelling, norm, nerr)
 		}
-		if s.Name == "" || !isExtension(s.Extension) || !isEndpoint(s.Endpoint) {
-			t.Fatalf("accepted an invalid entry: %+v", s)
+		if err := record.CheckStaff(s); err != nil {
+			t.Fatalf("accepted an entry the renderer refuses: %+v: %v", s, err)
 		}
 	})
 }

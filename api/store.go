@@ -15,9 +15,13 @@ type Store interface {
 	UpsertCalls(ctx context.Context, calls []record.Call) error
 	AppendEvents(ctx context.Context, events []record.Event) (inserted int, err error)
 	GetCall(ctx context.Context, id string) (record.Call, []record.Event, error)
+	// MissingCalls returns those of ids that name no stored call.
+	MissingCalls(ctx context.Context, ids []string) ([]string, error)
 	ListCalls(ctx context.Context, f record.CallFilter) (record.CallPage, error)
-	// EachCall streams every call matching f (ignoring Limit/Cursor), newest
-	// first, without holding them all in memory.
+	// EachCall hands fn every call matching f (ignoring Limit/Cursor),
+	// newest first, a page at a time: never all in memory, and never
+	// holding a database connection while fn runs (fn may wait on a slow
+	// client).
 	EachCall(ctx context.Context, f record.CallFilter, fn func(record.Call) error) error
 	Summary(ctx context.Context, q record.SummaryQuery) ([]record.SummaryRow, error)
 
@@ -34,9 +38,13 @@ type Store interface {
 	GetStaff(ctx context.Context, id string) (record.Staff, error)
 	ListStaff(ctx context.Context, q record.ListQuery) ([]record.Staff, string, error)
 
-	// API tokens, stored hashed.
+	// API tokens, stored hashed. TokenByHash finds live tokens only;
+	// RevokeToken is ENotFound for an unknown id. UpdateStaff revokes the
+	// tokens of a person it deactivates.
 	CreateToken(ctx context.Context, t record.Token) (record.Token, error)
 	TokenByHash(ctx context.Context, hash []byte) (record.Token, error)
+	ListTokens(ctx context.Context, q record.ListQuery) ([]record.Token, string, error)
+	RevokeToken(ctx context.Context, id string) (record.Token, error)
 
 	// Presence (S16–S19) and messages taken for people who were away.
 	PresenceStore

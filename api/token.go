@@ -29,14 +29,15 @@ func CreateToken(ctx context.Context, store Store, name, role, staffID string) (
 	switch {
 	case name == "":
 		return "", record.Token{}, record.Errorf(record.EInvalid, "token name is required")
-	case len(name) > 200:
-		return "", record.Token{}, record.Errorf(record.EInvalid, "token name is longer than 200 characters")
 	case role != record.RoleService && role != record.RoleAgent && role != record.RoleSupervisor:
 		return "", record.Token{}, record.Errorf(record.EInvalid, "role must be service, agent or supervisor")
 	case role == record.RoleAgent && staffID == "":
 		return "", record.Token{}, record.Errorf(record.EInvalid, "an agent token needs the staff id it acts for")
 	case staffID != "" && !isULID(staffID):
 		return "", record.Token{}, record.Errorf(record.EInvalid, "staff id is not a valid id")
+	}
+	if err := record.CheckText("name", name, 200, false); err != nil {
+		return "", record.Token{}, err
 	}
 	var raw [32]byte
 	if _, err := rand.Read(raw[:]); err != nil {

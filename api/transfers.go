@@ -48,6 +48,15 @@ func decodeTransfer(data []byte, callID string) (record.TransferRequest, error) 
 	if len(req.ToExtension) > 32 || len(req.ToDepartment) > 64 {
 		return req, invalid("target", "too long")
 	}
+	if err := checkText("to_department", req.ToDepartment, 64); err != nil {
+		return req, err
+	}
+	if err := checkText("to_extension", req.ToExtension, 32); err != nil {
+		return req, err
+	}
+	if err := checkNotes("note", req.Note, 2000); err != nil {
+		return req, err
+	}
 	return req, nil
 }
 
@@ -55,6 +64,9 @@ func decodeTransfer(data []byte, callID string) (record.TransferRequest, error) 
 func decodeNote(data []byte) (string, error) {
 	var in NoteInput
 	if err := decodeStrict(data, &in); err != nil {
+		return "", err
+	}
+	if err := checkNotes("text", in.Text, 0); err != nil {
 		return "", err
 	}
 	text := strings.Join(strings.Fields(in.Text), " ")
@@ -95,18 +107,24 @@ func (h *Handler) transferCall(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, record.Errorf(record.EUnavailable, "no call engine is attached to this API instance"))
 		return
 	}
+	if err := h.mayAct(r, id); err != nil {
+		writeError(w, r, err)
+		return
+	}
 	ctx, cancel := context.WithTimeout(r.Context(), transferTimeout)
 	defer cancel()
 	res, err := h.cfg.Live.Transfer(ctx, req)
 	if err != nil {
-		writeError(w, r, err)
+		writeError(w, r, callErr(err))
 		return
 	}
 	writeJSON(w, http.StatusOK, res)
 }
 
 // addNote attaches a note to a call: to the live call when the engine
-// here has it (it then travels with the call), and always to its timeline.
+// here has it (it then travels with the call), and always to its timeline,
+// with its author as the event's staff_id (a staff id, or "token:<id>"
+// for a supervisor's token that acts for nobody).
 func (h *Handler) addNote(w http.ResponseWriter, r *http.Request) {
 	id, err := pathULID(r)
 	if err != nil {
@@ -118,9 +136,16 @@ func (h *Handler) addNote(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, err)
 		return
 	}
+	// An agent notes only calls they take part in: a note on a live call
+	// reaches the next person's whisper and screen.
+	if err := h.mayAct(r, id); err != nil {
+		writeError(w, r, err)
+		return
+	}
 	t, _ := TokenFrom(r.Context())
+	author := actor(t) // a supervisor's note names them too
 	if h.cfg.Live != nil {
-		err := h.cfg.Live.AddNote(r.Context(), id, t.StaffID, text)
+		err := h.cfg.Live.AddNote(r.Context(), id, author, text)
 		if err == nil {
 			writeJSON(w, http.StatusOK, NoteResult{CallID: id, Live: true})
 			return
@@ -130,15 +155,9 @@ func (h *Handler) addNote(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	// Not live here: the note goes on the stored timeline. An agent may
-	// note only calls they took part in; others look absent (S22).
-	c, _, err := h.cfg.Store.GetCall(r.Context(), id)
-	if err != nil {
-		writeError(w, r, err)
-		return
-	}
-	if err := callVisible(t, c); err != nil {
-		writeError(w, r, err)
+	// Not live here: the note goes on the stored timeline.
+	if _, _, err := h.cfg.Store.GetCall(r.Context(), id); err != nil {
+		writeError(w, r, callErr(err))
 		return
 	}
 	note := record.NoteAddedData{Text: text, Live: new(false)}
@@ -147,7 +166,7 @@ func (h *Handler) addNote(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, err)
 		return
 	}
-	ev := record.Event{ID: ulid.Make().String(), CallID: id, At: h.cfg.Now().UTC(), Type: note.EventType(), StaffID: t.StaffID, Data: body}
+	ev := record.Event{ID: ulid.Make().String(), CallID: id, At: h.cfg.Now().UTC(), Type: note.EventType(), StaffID: author, Data: body}
 	if _, err := h.cfg.Store.AppendEvents(r.Context(), []record.Event{ev}); err != nil {
 		writeError(w, r, err)
 		return

@@ -70,10 +70,14 @@ func (h *Handler) answerUrgent(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, record.Errorf(record.EUnavailable, "no call engine is attached to this API instance"))
 		return
 	}
+	if err := h.mayAct(r, id); err != nil {
+		writeError(w, r, err)
+		return
+	}
 	ctx, cancel := context.WithTimeout(r.Context(), transferTimeout)
 	defer cancel()
 	if err := ua.AnswerUrgent(ctx, id, t.StaffID, accept); err != nil {
-		writeError(w, r, err)
+		writeError(w, r, callErr(err))
 		return
 	}
 	writeJSON(w, http.StatusOK, UrgentResult{CallID: id, Answer: answer})

@@ -42,10 +42,13 @@ var knownOutcomes = map[string]bool{
 
 var knownEndedBy = map[string]bool{"caller": true, "system": true, "staff": true}
 
-// isULID reports whether s is a canonical ULID (26 Crockford base32 chars).
+// isULID reports whether s is a canonical ULID: 26 Crockford base32
+// characters in upper case, as ulid.ULID.String writes them. The parser
+// also takes lower case, which would let one call be stored twice under
+// two spellings; such ids are refused, not rewritten.
 func isULID(s string) bool {
-	_, err := ulid.ParseStrict(s)
-	return err == nil && len(s) == ulid.EncodedSize
+	id, err := ulid.ParseStrict(s)
+	return err == nil && len(s) == ulid.EncodedSize && id.String() == s
 }
 
 // isRef accepts references to staff and customers: short and of safe
@@ -73,12 +76,13 @@ func checkTime(field string, t time.Time, now time.Time) error {
 	return nil
 }
 
-func checkText(field, s string, max int) error {
-	if len(s) > max {
-		return invalid(field, "is longer than %d bytes", max)
-	}
-	return nil
-}
+// checkText checks a single-line text field (names, places): at most max
+// bytes of valid UTF-8 without control characters.
+func checkText(field, s string, max int) error { return record.CheckText(field, s, max, false) }
+
+// checkNotes is checkText for text that may run over lines (notes):
+// newlines and tabs are allowed.
+func checkNotes(field, s string, max int) error { return record.CheckText(field, s, max, true) }
 
 // validateCall checks one call summary as the engine writes it and puts its
 // times in UTC. at names the call in messages ("calls[2]").
@@ -94,7 +98,7 @@ func validateCall(at string, c *record.Call, now time.Time) error {
 			return err
 		}
 	}
-	if err := checkText(at+".notes", c.Notes, maxNotes); err != nil {
+	if err := checkNotes(at+".notes", c.Notes, maxNotes); err != nil {
 		return err
 	}
 	if c.CustomerID != "" && !isRef(c.CustomerID) {

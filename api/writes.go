@@ -3,6 +3,7 @@ package api
 import (
 	"bytes"
 	"fmt"
+	"net/http"
 	"time"
 
 	"callsvc/api/record"
@@ -127,4 +128,24 @@ func firstByte(data []byte) byte {
 		return 0
 	}
 	return data[0]
+}
+
+// refersToStored refuses (400) records that name calls not stored, unless
+// the service role (the engine) writes them. The engine's record writer,
+// message writer and spool replays run independently: a call's first
+// events ("arrived" comes before the first summary) or its message may
+// reach the store before its summary, and must be kept (S4). Anyone else
+// writes only about calls that exist.
+func (h *Handler) refersToStored(r *http.Request, field string, callIDs []string) error {
+	if t, _ := TokenFrom(r.Context()); t.Role == record.RoleService || len(callIDs) == 0 {
+		return nil
+	}
+	missing, err := h.cfg.Store.MissingCalls(r.Context(), callIDs)
+	if err != nil {
+		return err
+	}
+	if len(missing) > 0 {
+		return invalid(field, "no call %s is stored (%d unknown)", missing[0], len(missing))
+	}
+	return nil
 }

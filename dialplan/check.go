@@ -2,6 +2,8 @@ package dialplan
 
 import (
 	"fmt"
+	"regexp"
+	"sort"
 	"strconv"
 	"strings"
 )
@@ -33,8 +35,26 @@ func (p *Problem) Error() string {
 //     known type; an endpoint's auth, aors and transport name objects of
 //     those types; an identify names an endpoint; an endpoint's context
 //     exists in extensions.conf (when given).
+//   - every file: no variable or function expansion (${...}, $[...]) where
+//     data belongs: option values, section names, [globals], extension
+//     names and patterns, and the arguments of the applications that take
+//     data (NoOp's label, Dial's devices, Stasis's arguments, Goto's
+//     target, Playback's files...), where only the channel's own call data
+//     may be expanded: ${EXTEN} (with an offset), ${CALLERID(num)} and
+//     ${CALLERID(name)}. Anything else there, such as ${SHELL(...)} in a
+//     label, is text that became code. Applications that evaluate by
+//     design (Set, ExecIf, GotoIf...) are an administrator's code and are
+//     not judged.
 func Check(files map[string]*Config) []error {
 	var probs []error
+	names := make([]string, 0, len(files))
+	for name := range files {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		probs = append(probs, checkExpansions(name, files[name])...)
+	}
 	var contexts map[string]bool
 	if ext := files["extensions.conf"]; ext != nil {
 		contexts = dialplanContexts(ext)
@@ -305,4 +325,101 @@ func checkPJSIP(c *Config, contexts map[string]bool) []error {
 		}
 	}
 	return probs
+}
+
+// callData is what an application argument may expand: the channel's own
+// call data, which nothing typed into the directory or the settings can
+// change.
+var callData = regexp.MustCompile(`^\$\{(EXTEN(:-?[0-9]+(:-?[0-9]+)?)?|CALLERID\((num|name)\))\}$`)
+
+// dataApps are the applications whose arguments are data (lower case).
+var dataApps = map[string]bool{"noop": true, "verbose": true, "log": true, "dial": true, "stasis": true,
+	"goto": true, "congestion": true, "busy": true, "hangup": true, "wait": true, "answer": true,
+	"ringing": true, "progress": true, "playback": true, "background": true}
+
+// checkExpansions flags expansions in the data positions of one file (see
+// Check).
+func checkExpansions(file string, c *Config) []error {
+	var probs []error
+	flag := func(line int, where, x string, allowed bool) {
+		if allowed && callData.MatchString(x) {
+			return
+		}
+		msg := "%s: %.60q would be expanded by Asterisk: data must not hold ${...} or $[...]"
+		if allowed {
+			msg = "%s: %.60q would be expanded by Asterisk: an argument may expand only ${EXTEN} and ${CALLERID(num|name)}"
+		}
+		probs = append(probs, &Problem{File: file, Line: line, Msg: fmt.Sprintf(msg, where, x)})
+	}
+	data := func(line int, where, v string) {
+		for _, x := range expansions(v) {
+			flag(line, where, x, false)
+		}
+	}
+	dialplan := file == "extensions.conf"
+	for _, s := range c.Sections {
+		data(s.Line, "section name", s.Name)
+		for _, e := range s.Entries {
+			where := fmt.Sprintf("[%s] %s", s.Name, e.Key)
+			data(e.Line, where+" (key)", e.Key)
+			if !dialplan || s.Name == "general" || s.Name == "globals" {
+				data(e.Line, where, e.Value)
+				continue
+			}
+			var head, app string
+			switch e.Key {
+			case "exten":
+				parts := strings.SplitN(e.Value, ",", 3)
+				head = strings.Join(parts[:min(2, len(parts))], ",")
+				if len(parts) == 3 {
+					app = parts[2]
+				}
+			case "same":
+				head, app, _ = strings.Cut(e.Value, ",")
+			default:
+				head = e.Value
+			}
+			data(e.Line, where, head)
+			name, _, _ := strings.Cut(strings.TrimSpace(app), "(")
+			if !dataApps[strings.ToLower(strings.TrimSpace(name))] {
+				continue
+			}
+			for _, x := range expansions(app) {
+				flag(e.Line, where, x, true)
+			}
+		}
+	}
+	return probs
+}
+
+// expansions lists the ${...} and $[...] of s, each with its nested
+// brackets; one left open runs to the end of s.
+func expansions(s string) []string {
+	var out []string
+	for i := 0; i+1 < len(s); i++ {
+		if s[i] != '$' || (s[i+1] != '{' && s[i+1] != '[') {
+			continue
+		}
+		open, shut := s[i+1], byte('}')
+		if open == '[' {
+			shut = ']'
+		}
+		depth, j := 0, i+1
+		for ; j < len(s); j++ {
+			if s[j] == open {
+				depth++
+			} else if s[j] == shut {
+				if depth--; depth == 0 {
+					break
+				}
+			}
+		}
+		if j >= len(s) {
+			out = append(out, s[i:])
+			break
+		}
+		out = append(out, s[i:j+1])
+		i = j
+	}
+	return out
 }

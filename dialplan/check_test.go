@@ -74,6 +74,16 @@ var checkCases = []struct {
 	{"IdentifyWrongEndpoint", goodExt, strings.Replace(goodPJSIP, "endpoint=2001", "endpoint=2002", 1), `no endpoint called "2002"`},
 	{"AuthWithoutPassword", goodExt, strings.Replace(goodPJSIP, "password=secret", "", 1), "without username or password"},
 	{"DuplicateObject", goodExt, goodPJSIP + "[2001]\ntype=aor\n", "second aor"},
+	// A staff name as the pre-fix renderer wrote it into a label: text
+	// that became code.
+	{"ShellInLabel", goodExt + "exten => 2003,1,NoOp(internal call to ${SHELL(id)})\n", goodPJSIP, "${SHELL(id)}"},
+	{"VariableInLabel", goodExt + "exten => 2003,1,NoOp(call for ${CALLSVC_APPLICATION})\n", goodPJSIP, "only ${EXTEN}"},
+	{"ExpressionInDialTimeout", goodExt + "exten => 2003,1,Dial(PJSIP/2001,$[1+1])\n", goodPJSIP, "$[1+1]"},
+	{"UnclosedInStasis", goodExt + "exten => 2003,1,Stasis(callsvc,${EXTEN)\n", goodPJSIP, "${EXTEN)"},
+	{"ExpansionInExtenName", goodExt + "exten => ${X},1,NoOp()\n", goodPJSIP, "data must not hold"},
+	{"ExpansionInGlobals", strings.Replace(goodExt, "X=1", "X=${SHELL(id)}", 1), goodPJSIP, "[globals] X"},
+	{"ExpansionInCallerID", goodExt, strings.Replace(goodPJSIP, "aors=2001", "aors=2001\ncallerid=\"${SHELL(id)}\" <2001>", 1), "[2001] callerid"},
+	{"CallDataAllowed", goodExt + "exten => 2003,1,NoOp(in ${EXTEN} from ${CALLERID(num)} ${CALLERID(name)})\n same => n,Goto(staff-phones,${EXTEN:1},1)\n", goodPJSIP, ""},
 }
 
 func TestCheck(t *testing.T) {

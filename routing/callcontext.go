@@ -37,17 +37,28 @@ func (c *call) context() record.CallContext {
 	return cc
 }
 
-// pop sends a screen-pop event for staffID.
+// pop sends a screen-pop event for staffID. An offer (their phone rings
+// with the call, or an urgent caller holds for them) makes them take part.
 func (c *call) pop(staffID, typ string, cc record.CallContext) {
+	if typ == "offered" || typ == "urgent" || typ == "connected" {
+		c.carried.peopleMu.Lock()
+		if c.carried.people == nil {
+			c.carried.people = map[string]bool{}
+		}
+		c.carried.people[staffID] = true
+		c.carried.peopleMu.Unlock()
+	}
 	if s := c.e.cfg.Screen; s != nil {
 		s.AgentEvent(record.AgentEvent{StaffID: staffID, CallID: c.rec.ID, Type: typ, At: c.now(), Context: cc})
 	}
 }
 
-// AddNote attaches a note typed by an agent to a live call: it travels
-// with the call to whoever takes it next (S11) and is on the timeline. A
-// call not live here is record.ENotFound.
-func (e *Engine) AddNote(ctx context.Context, callID, staffID, text string) error {
+// AddNote attaches a note typed by an agent or a supervisor to a live
+// call: it travels with the call to whoever takes it next (S11) and is on
+// the timeline under author (a staff id, or the API's "token:<id>" for a
+// token that acts for nobody). Who may note the call is the API's check
+// (TakesPart). A call not live here is record.ENotFound.
+func (e *Engine) AddNote(ctx context.Context, callID, author, text string) error {
 	text = strings.Join(strings.Fields(text), " ")
 	if text == "" {
 		return record.Errorf(record.EInvalid, "a note needs text")
@@ -59,8 +70,25 @@ func (e *Engine) AddNote(ctx context.Context, callID, staffID, text string) erro
 		return record.Errorf(record.ENotFound, "call %s is not live on this engine", callID)
 	}
 	c.carried.addNote(text)
-	c.event(staffID, record.NoteAddedData{Text: text})
+	c.event(author, record.NoteAddedData{Text: text})
 	return nil
+}
+
+// TakesPart says whether callID is live on this engine and, if it is,
+// whether staffID takes part in it: the call has been offered to them
+// (their phone rang with it, or an urgent caller held for their answer),
+// so they have seen its context already. The API lets an agent act on a
+// live call (notes, transfers, urgent answers) only then.
+func (e *Engine) TakesPart(callID, staffID string) (live, part bool) {
+	e.mu.Lock()
+	c := e.calls[callID]
+	e.mu.Unlock()
+	if c == nil {
+		return false, false
+	}
+	c.carried.peopleMu.Lock()
+	defer c.carried.peopleMu.Unlock()
+	return true, staffID != "" && c.carried.people[staffID]
 }
 
 // renew extends staffID's shared reservation for callID.

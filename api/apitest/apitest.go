@@ -68,7 +68,10 @@ func NewOn(tb testing.TB, st *postgres.Store, opts ...func(*api.Config)) *Server
 	if err != nil {
 		tb.Fatalf("apitest: new handler: %v", err)
 	}
-	hs := httptest.NewServer(h)
+	// The server's deadlines as callsvc serve sets them.
+	hs := httptest.NewUnstartedServer(h)
+	h.ConfigureServer(hs.Config)
+	hs.Start()
 	tb.Cleanup(hs.Close)
 	tb.Cleanup(func() {
 		if tb.Failed() {

@@ -14,9 +14,14 @@ type sseWriter struct {
 	rc *http.ResponseController
 }
 
+// sseWriteTimeout bounds each write of a stream: a stream lasts as long as
+// its browser reads it, but one that stops reading is let go after this
+// (the streams send a keep-alive every 15 s, so a live one always writes).
+const sseWriteTimeout = 30 * time.Second
+
 func startSSE(w http.ResponseWriter) (*sseWriter, bool) {
 	rc := http.NewResponseController(w)
-	_ = rc.SetWriteDeadline(time.Time{}) // a stream outlives the server's write timeout
+	_ = rc.SetWriteDeadline(time.Now().Add(sseWriteTimeout))
 	h := w.Header()
 	h.Set("Content-Type", "text/event-stream")
 	h.Set("Cache-Control", "no-store")
@@ -42,6 +47,7 @@ func (s *sseWriter) send(id int64, event, data string) error {
 		b.WriteByte('\n')
 	}
 	b.WriteByte('\n')
+	_ = s.rc.SetWriteDeadline(time.Now().Add(sseWriteTimeout))
 	if _, err := s.w.Write([]byte(b.String())); err != nil {
 		return err
 	}
@@ -49,6 +55,7 @@ func (s *sseWriter) send(id int64, event, data string) error {
 }
 
 func (s *sseWriter) comment(text string) error {
+	_ = s.rc.SetWriteDeadline(time.Now().Add(sseWriteTimeout))
 	if _, err := fmt.Fprintf(s.w, ": %s\n\n", text); err != nil {
 		return err
 	}

@@ -225,32 +225,31 @@ func (s *Store) listCallsQuery(f record.CallFilter) (sql string, args []any, lim
 	return q.sql(fmt.Sprintf(" LIMIT $%d", len(q.args))), q.args, limit, nil
 }
 
-// EachCall streams every call matching f, newest first, ignoring Limit and
-// Cursor. Rows are read from the connection as fn consumes them, so an
-// export of millions of calls holds one row at a time. An error from fn
-// stops the stream and is returned as is (wrapped).
+// eachCallPage is how many calls EachCall reads at a time.
+const eachCallPage = 500
+
+// EachCall hands fn every call matching f, newest first, ignoring Limit
+// and Cursor. It reads a page at a time (keyset, as ListCalls) and calls
+// fn only after the page's rows are read and its connection is back in the
+// pool: fn may wait as long as it likes (on a slow client, say) without
+// holding a database connection, and an export of millions of calls holds
+// one page. Calls arriving meanwhile newer than the first page are not
+// included. An error from fn stops it and is returned as is (wrapped).
 func (s *Store) EachCall(ctx context.Context, f record.CallFilter, fn func(record.Call) error) error {
-	q, err := s.callFilter(f)
-	if err != nil {
-		return fmt.Errorf("each call: %w", err)
-	}
-	rows, err := s.pool.Query(ctx, q.sql(""), q.args...)
-	if err != nil {
-		return fmt.Errorf("each call: %w", translate(err))
-	}
-	defer rows.Close()
-	var sc callScanner // a call at a time: no room kept for times
-	for rows.Next() {
-		var c record.Call
-		if err := sc.scan(rows, &c); err != nil {
-			return fmt.Errorf("each call: scan: %w", translate(err))
-		}
-		if err := fn(c); err != nil {
+	f.Limit, f.Cursor = eachCallPage, ""
+	for {
+		page, err := s.ListCalls(ctx, f)
+		if err != nil {
 			return fmt.Errorf("each call: %w", err)
 		}
+		for _, c := range page.Calls {
+			if err := fn(c); err != nil {
+				return fmt.Errorf("each call: %w", err)
+			}
+		}
+		if page.NextCursor == "" {
+			return nil
+		}
+		f.Cursor = page.NextCursor
 	}
-	if err := rows.Err(); err != nil {
-		return fmt.Errorf("each call: %w", translate(err))
-	}
-	return nil
 }

@@ -216,6 +216,28 @@ func TestEachCallStopsOnCallbackError(t *testing.T) {
 	}
 }
 
+// TestEachCallHoldsNoConnectionWhileItWaits (issue 11, high 1): the
+// callback runs with every connection back in the pool, across pages, so
+// an export waiting on a slow client holds none.
+func TestEachCallHoldsNoConnectionWhileItWaits(t *testing.T) {
+	t.Parallel()
+	st := pgtest.NewStore(t)
+	if _, err := pgtest.SeedCalls(testCtx(t), st.Pool(), 1200, 3); err != nil { // three pages
+		t.Fatal(err)
+	}
+	seen := 0
+	err := st.EachCall(testCtx(t), record.CallFilter{}, func(record.Call) error {
+		seen++
+		if n := st.Pool().Stat().AcquiredConns(); n != 0 {
+			return fmt.Errorf("call %d: %d connections held while the callback runs", seen, n)
+		}
+		return nil
+	})
+	if err != nil || seen != 1200 {
+		t.Fatalf("EachCall: %v after %d calls, want all 1200", err, seen)
+	}
+}
+
 func TestStaffFilterFollowsRewrites(t *testing.T) {
 	t.Parallel()
 	st := pgtestStore(t)

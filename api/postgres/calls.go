@@ -279,6 +279,20 @@ func validateEvent(e record.Event) error {
 
 // GetCall returns a call and its timeline, oldest event first. A call whose
 // events are stored but whose summary is not yet is still not found.
+// MissingCalls returns those of ids that name no stored call, in order.
+func (s *Store) MissingCalls(ctx context.Context, ids []string) ([]string, error) {
+	rows, err := s.pool.Query(ctx, `SELECT u.id FROM unnest($1::text[]) WITH ORDINALITY AS u(id, n)
+		WHERE NOT EXISTS (SELECT 1 FROM calls c WHERE c.id = u.id) ORDER BY u.n`, ids)
+	if err != nil {
+		return nil, fmt.Errorf("missing calls: %w", translate(err))
+	}
+	missing, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		return nil, fmt.Errorf("missing calls: %w", translate(err))
+	}
+	return missing, nil
+}
+
 func (s *Store) GetCall(ctx context.Context, id string) (record.Call, []record.Event, error) {
 	row := s.pool.QueryRow(ctx, `SELECT `+callColumns+` FROM calls c WHERE c.id = $1`, id)
 	c, err := scanCall(row)

@@ -24,7 +24,7 @@ func scanStaff(row pgx.Row) (record.Staff, error) {
 	return s, err
 }
 
-// prepareStaff validates a directory entry. An empty Endpoint defaults to
+// prepareStaff validates a directory entry (record.CheckStaff). An empty Endpoint defaults to
 // PJSIP/<extension>, an empty Role to agent; Spelling is stored normalised.
 func prepareStaff(s record.Staff) (record.Staff, error) {
 	s.Name, s.Extension, s.Endpoint = strings.TrimSpace(s.Name), strings.TrimSpace(s.Extension), strings.TrimSpace(s.Endpoint)
@@ -51,6 +51,11 @@ func prepareStaff(s record.Staff) (record.Staff, error) {
 		return s, err
 	}
 	s.Spelling = sp
+	// The same rules as the API and the dialplan renderer: no path into
+	// the directory stores what the renderer would refuse.
+	if err := record.CheckStaff(s); err != nil {
+		return s, err
+	}
 	return s, nil
 }
 
@@ -74,14 +79,23 @@ func (s *Store) CreateStaff(ctx context.Context, st record.Staff) (record.Staff,
 }
 
 // UpdateStaff replaces a person's directory entry (CreatedAt is kept).
+// Deactivating someone revokes their API tokens in the same statement, so
+// no path that takes a person out of the directory leaves their tokens
+// working.
 func (s *Store) UpdateStaff(ctx context.Context, st record.Staff) (record.Staff, error) {
 	st, err := prepareStaff(st)
 	if err != nil {
 		return record.Staff{}, fmt.Errorf("update staff: %w", err)
 	}
-	out, err := scanStaff(s.pool.QueryRow(ctx, `UPDATE staff SET name = $2, extension = $3, endpoint = $4,
-		department = $5, skills = $6, role = $7, active = $8, spelling = $9, updated_at = now()
-		WHERE id = $1 RETURNING `+staffColumns,
+	out, err := scanStaff(s.pool.QueryRow(ctx, `WITH updated AS (
+			UPDATE staff SET name = $2, extension = $3, endpoint = $4,
+			department = $5, skills = $6, role = $7, active = $8, spelling = $9, updated_at = now()
+			WHERE id = $1 RETURNING `+staffColumns+`
+		), revoked AS (
+			UPDATE api_tokens SET revoked_at = now()
+			WHERE staff_id = $1 AND revoked_at IS NULL AND NOT $8 AND EXISTS (SELECT 1 FROM updated)
+		)
+		SELECT `+staffColumns+` FROM updated`,
 		st.ID, st.Name, st.Extension, st.Endpoint, st.Department, st.Skills, st.Role, st.Active, st.Spelling))
 	if err != nil {
 		return record.Staff{}, fmt.Errorf("update staff: %w", rowError("staff member", err))

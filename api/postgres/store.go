@@ -74,6 +74,27 @@ func Open(ctx context.Context, dsn string, opts Options) (*Store, error) {
 	return &Store{pool: pool, cc: cc}, nil
 }
 
+// Sibling opens another Store on the same database with a pool of its own
+// of maxConns connections (0: as s's), so that one user of the database
+// cannot starve another: the call engine routes callers through its own
+// pool whatever the API's requests do with theirs. Close it on its own.
+func (s *Store) Sibling(ctx context.Context, maxConns int32) (*Store, error) {
+	cfg := s.pool.Config() // a copy
+	if maxConns > 0 {
+		cfg.MaxConns = maxConns
+	}
+	cfg.MinConns = min(2, cfg.MaxConns) // ready before the first call needs one
+	pool, err := pgxpool.NewWithConfig(ctx, cfg)
+	if err != nil {
+		return nil, fmt.Errorf("open pool: %w", translate(err))
+	}
+	if err := pool.Ping(ctx); err != nil {
+		pool.Close()
+		return nil, fmt.Errorf("ping database: %w", translate(err))
+	}
+	return &Store{pool: pool, cc: s.cc}, nil
+}
+
 // Close closes the pool, waiting for connections in use to be returned.
 func (s *Store) Close() { s.pool.Close() }
 

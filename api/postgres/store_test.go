@@ -124,3 +124,38 @@ func TestOpenPrivateKeepsDataInItsDirectory(t *testing.T) {
 		t.Errorf("after restart: %+v, %v; want the one staff member", list, err)
 	}
 }
+
+// TestSiblingHasItsOwnConnections (issue 11, high 1): with every connection
+// of one store taken, its sibling still answers.
+func TestSiblingHasItsOwnConnections(t *testing.T) {
+	t.Parallel()
+	ctx := testCtx(t)
+	st, err := postgres.Open(ctx, pgtest.NewDB(t), postgres.Options{MaxConns: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	sib, err := st.Sibling(ctx, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sib.Close()
+	for range 2 {
+		conn, err := st.Pool().Acquire(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer conn.Release()
+	}
+	short, cancel := context.WithTimeout(ctx, 200*time.Millisecond)
+	defer cancel()
+	if err := st.Ping(short); err == nil {
+		t.Fatal("the store answered with all its connections taken; the test shows nothing")
+	}
+	if _, _, err := sib.ListStaff(ctx, record.ListQuery{Limit: 1}); err != nil {
+		t.Fatalf("the sibling did not answer: %v", err)
+	}
+	if got := sib.Pool().Config().MaxConns; got != 1 {
+		t.Errorf("sibling pool of %d connections, want 1", got)
+	}
+}

@@ -62,15 +62,20 @@ func (s *Store) TokenByHash(ctx context.Context, hash []byte) (record.Token, err
 	return t, nil
 }
 
-// RevokeToken marks a token revoked; TokenByHash no longer returns it.
-// Revoking twice keeps the first time.
-func (s *Store) RevokeToken(ctx context.Context, id string) error {
-	tag, err := s.pool.Exec(ctx, `UPDATE api_tokens SET revoked_at = coalesce(revoked_at, now()) WHERE id = $1`, id)
+// RevokeToken marks a token revoked and returns it; TokenByHash no longer
+// returns it. Revoking twice keeps the first time.
+func (s *Store) RevokeToken(ctx context.Context, id string) (record.Token, error) {
+	t, err := scanToken(s.pool.QueryRow(ctx, `UPDATE api_tokens SET revoked_at = coalesce(revoked_at, now())
+		WHERE id = $1 RETURNING `+tokenColumns, id))
 	if err != nil {
-		return fmt.Errorf("revoke token: %w", translate(err))
+		return record.Token{}, fmt.Errorf("revoke token: %w", rowError("token", err))
 	}
-	if tag.RowsAffected() == 0 {
-		return fmt.Errorf("revoke token: %w", notFound("token", nil))
-	}
-	return nil
+	return t, nil
+}
+
+// ListTokens pages through every token, revoked ones included, by id
+// (oldest first: ids are ULIDs). Hashes are read but never shown.
+func (s *Store) ListTokens(ctx context.Context, q record.ListQuery) ([]record.Token, string, error) {
+	return listByID(ctx, s, "list tokens", q, `SELECT `+tokenColumns+` FROM api_tokens WHERE id > $1 ORDER BY id LIMIT $2`,
+		scanToken, func(t record.Token) string { return t.ID })
 }

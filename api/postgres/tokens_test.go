@@ -2,6 +2,7 @@ package postgres_test
 
 import (
 	"crypto/sha256"
+	"fmt"
 	"testing"
 	"time"
 
@@ -35,12 +36,14 @@ func TestTokens(t *testing.T) {
 	wantCode(t, err, record.ENotFound)
 
 	t.Run("RevokedNotReturned", func(t *testing.T) {
-		if err := st.RevokeToken(ctx, tok.ID); err != nil {
-			t.Fatal(err)
+		revoked, err := st.RevokeToken(ctx, tok.ID)
+		if err != nil || revoked.RevokedAt == nil || revoked.ID != tok.ID {
+			t.Fatalf("revoke: %+v, %v", revoked, err)
 		}
-		_, err := st.TokenByHash(ctx, hash("s1"))
+		_, err = st.TokenByHash(ctx, hash("s1"))
 		wantCode(t, err, record.ENotFound)
-		wantCode(t, st.RevokeToken(ctx, "nope"), record.ENotFound)
+		_, err = st.RevokeToken(ctx, "nope")
+		wantCode(t, err, record.ENotFound)
 		past := time.Now().Add(-time.Hour)
 		if _, err := st.CreateToken(ctx, record.Token{Role: record.RoleService, Hash: hash("old"), RevokedAt: &past}); err != nil {
 			t.Fatal(err)
@@ -65,4 +68,53 @@ func TestTokens(t *testing.T) {
 			}
 		}
 	})
+}
+
+// TestDeactivatingStaffRevokesTheirTokens (issue 11, medium 6): one update
+// takes the person out and revokes their tokens; others' stay; updating an
+// active person revokes nothing.
+func TestDeactivatingStaffRevokesTheirTokens(t *testing.T) {
+	t.Parallel()
+	st := pgtestStore(t)
+	ctx := testCtx(t)
+	hash := func(secret string) []byte { h := sha256.Sum256([]byte(secret)); return h[:] }
+	a, err := st.CreateStaff(ctx, record.Staff{Name: "a", Extension: "2001", Active: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := st.CreateStaff(ctx, record.Staff{Name: "b", Extension: "2002", Active: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, who := range []record.Staff{a, a, b} {
+		if _, err := st.CreateToken(ctx, record.Token{Name: "t", Role: record.RoleAgent, StaffID: who.ID, Hash: hash(fmt.Sprint("s", i))}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	a.Department = "sales"
+	if _, err := st.UpdateStaff(ctx, a); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.TokenByHash(ctx, hash("s0")); err != nil {
+		t.Fatalf("an update that keeps the person active revoked a token: %v", err)
+	}
+	a.Active = false
+	if got, err := st.UpdateStaff(ctx, a); err != nil || got.Active {
+		t.Fatalf("deactivate: %+v, %v", got, err)
+	}
+	for _, s := range []string{"s0", "s1"} {
+		_, err := st.TokenByHash(ctx, hash(s))
+		wantCode(t, err, record.ENotFound)
+	}
+	if _, err := st.TokenByHash(ctx, hash("s2")); err != nil {
+		t.Fatalf("someone else's token was revoked: %v", err)
+	}
+	toks, next, err := st.ListTokens(ctx, record.ListQuery{Limit: 2})
+	if err != nil || len(toks) != 2 || next == "" || toks[0].RevokedAt == nil {
+		t.Fatalf("list: %+v %q %v", toks, next, err)
+	}
+	rest, next, err := st.ListTokens(ctx, record.ListQuery{Limit: 2, Cursor: next})
+	if err != nil || len(rest) != 1 || next != "" || rest[0].RevokedAt != nil || rest[0].StaffID != b.ID {
+		t.Fatalf("second page: %+v %q %v", rest, next, err)
+	}
 }

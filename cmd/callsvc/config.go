@@ -37,6 +37,10 @@ type config struct {
 	WebhookURL    string        // WEBHOOK_URL: POSTed a JSON notice when a message is taken or a caller holds urgently
 	WebhookSecret string        // WEBHOOK_SECRET: signs webhook deliveries (HMAC-SHA256)
 	UrgentTimeout time.Duration // URGENT_TIMEOUT: how long an urgent caller holds for the person's answer
+	// HTTPWriteTimeout (HTTP_WRITE_TIMEOUT) bounds writing a response; a
+	// long one (export, audio, stream) must progress within it at every
+	// chunk, so a client that stops reading is let go after it.
+	HTTPWriteTimeout time.Duration
 	// alwaysOpen keeps the desk open around the clock (the demo's setting,
 	// so it shows the same flow whenever it is run); no environment name.
 	alwaysOpen bool
@@ -61,6 +65,8 @@ func defaultConfig() config {
 		Holidays:       "cn",
 		LogLevel:       "info",
 		UrgentTimeout:  60 * time.Second,
+
+		HTTPWriteTimeout: 30 * time.Second,
 	}
 }
 
@@ -96,6 +102,13 @@ func loadConfig(getenv func(string) string) (config, error) {
 			return c, fmt.Errorf("URGENT_TIMEOUT=%q: want a duration such as 60s", v)
 		}
 		c.UrgentTimeout = d
+	}
+	if v := strings.TrimSpace(getenv("HTTP_WRITE_TIMEOUT")); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil || d <= 0 {
+			return c, fmt.Errorf("HTTP_WRITE_TIMEOUT=%q: want a duration such as 30s", v)
+		}
+		c.HTTPWriteTimeout = d
 	}
 	str("LOG_FORMAT", &c.LogFormat)
 	str("LOG_LEVEL", &c.LogLevel)
@@ -195,6 +208,8 @@ func (c config) masked() map[string]string {
 		"WEBHOOK_URL":     maskURL(c.WebhookURL),
 		"WEBHOOK_SECRET":  mask(c.WebhookSecret),
 		"URGENT_TIMEOUT":  c.UrgentTimeout.String(),
+
+		"HTTP_WRITE_TIMEOUT": c.HTTPWriteTimeout.String(),
 	}
 }
 

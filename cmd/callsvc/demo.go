@@ -110,10 +110,9 @@ func runDemo(ctx context.Context, cfg config, args []string, stdout, stderr io.W
 	}
 
 	fmt.Fprintf(stdout, "\nsupervisor token: %s\n\n", secret)
-	fmt.Fprintf(stdout, "  curl -s -H 'Authorization: Bearer %s' %s/v1/calls\n", secret, base)
-	fmt.Fprintf(stdout, "  curl -s -H 'Authorization: Bearer %s' %s/v1/calls/CALL_ID\n", secret, base)
-	fmt.Fprintf(stdout, "  curl -s -H 'Authorization: Bearer %s' '%s/v1/reports/summary?by=intent'\n", secret, base)
-	fmt.Fprintf(stdout, "  curl -s -H 'Authorization: Bearer %s' %s/v1/calls.csv\n", secret, base)
+	for _, line := range demoCurlLines(base, secret, time.Now()) {
+		fmt.Fprintf(stdout, "  %s\n", line)
+	}
 	if err := printConsoleLinks(ctx, stdout, st, base); err != nil {
 		return err
 	}
@@ -344,4 +343,19 @@ func compactHeard(heard []string) string {
 		out = append(out, h)
 	}
 	return strings.Join(out, ", ")
+}
+
+// demoCurlLines are the commands the demo prints to read what it did; each
+// works as printed in a POSIX shell (CALL_ID stands for an id from the
+// call log). The report covers the last week up to tomorrow, in UTC days.
+func demoCurlLines(base, secret string, now time.Time) []string {
+	day := func(t time.Time) string { return t.UTC().Format("2006-01-02") + "T00:00:00Z" }
+	auth := "-H 'Authorization: Bearer " + secret + "'"
+	return []string{
+		"curl -s " + auth + " '" + base + "/v1/calls'",
+		"curl -s " + auth + " '" + base + "/v1/calls/CALL_ID'",
+		"curl -s " + auth + " '" + base + "/v1/reports/summary?from=" + day(now.AddDate(0, 0, -7)) +
+			"&to=" + day(now.AddDate(0, 0, 1)) + "&by=intent'",
+		"curl -s " + auth + " '" + base + "/v1/calls.csv'",
+	}
 }

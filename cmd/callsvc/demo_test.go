@@ -3,12 +3,18 @@ package main
 import (
 	"bytes"
 	"context"
+	"io"
+	"net/http"
 	"regexp"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/oklog/ulid/v2"
+
+	"callsvc/api/apitest"
 	"callsvc/api/postgres/pgtest"
+	"callsvc/api/record"
 )
 
 // TestDemoOnce runs the README's demo with --once: every scripted caller
@@ -38,6 +44,40 @@ func TestDemoOnce(t *testing.T) {
 	} {
 		if !want.MatchString(got) {
 			t.Errorf("demo output does not match %s:\n%s", want, got)
+		}
+	}
+}
+
+// TestDemoCurlLinesWorkAsPrinted (issue 11, low): each line the demo prints
+// is run as a shell would split it, against the API, and answers 200.
+func TestDemoCurlLinesWorkAsPrinted(t *testing.T) {
+	srv := apitest.New(t)
+	c := record.Call{ID: ulid.Make().String(), Intent: record.IntentDesk, Outcome: record.OutcomeCompleted,
+		ArrivedAt: time.Now().Add(-time.Hour).UTC(), UpdatedAt: time.Now().UTC()}
+	srv.Write(t, "/v1/calls", []record.Call{c})
+	word := regexp.MustCompile(`'[^']*'|\S+`)
+	for _, line := range demoCurlLines(srv.URL, srv.Tokens[record.RoleSupervisor], time.Now()) {
+		args := word.FindAllString(strings.ReplaceAll(line, "CALL_ID", c.ID), -1)
+		for i, a := range args {
+			args[i] = strings.Trim(a, "'")
+		}
+		if len(args) != 5 || args[0] != "curl" || args[2] != "-H" {
+			t.Fatalf("line %q is not curl -s -H HEADER URL", line)
+		}
+		name, value, _ := strings.Cut(args[3], ": ")
+		req, err := http.NewRequest(http.MethodGet, args[4], nil)
+		if err != nil {
+			t.Fatalf("%q: %v", line, err)
+		}
+		req.Header.Set(name, value)
+		resp, err := srv.Client.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK {
+			t.Errorf("%s\n-> %d %s", line, resp.StatusCode, body)
 		}
 	}
 }

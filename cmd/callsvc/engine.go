@@ -51,12 +51,29 @@ func (t teeSink) Event(e record.Event) {
 	t.board.Event(e)
 }
 
+// engineConns is the size of the engine's own connection pool: its
+// directory reads, reservations and presence, and its three writers.
+const engineConns = 8
+
 // startEngine wires the engine to ARI and the store and starts taking calls.
-func startEngine(ctx context.Context, cfg config, client *ari.Client, st *postgres.Store, log zerolog.Logger) (*engine, error) {
+// The engine reads and writes through a pool of its own (a sibling of
+// api's): API traffic, however heavy or slow its clients, cannot take the
+// connections a caller is routed with.
+func startEngine(ctx context.Context, cfg config, client *ari.Client, apiStore *postgres.Store, log zerolog.Logger) (*engine, error) {
 	logf := zerologFunc(log)
 	if err := os.MkdirAll(cfg.SpoolDir, 0o700); err != nil {
 		return nil, fmt.Errorf("spool dir: %w", err)
 	}
+	st, err := apiStore.Sibling(ctx, engineConns)
+	if err != nil {
+		return nil, fmt.Errorf("engine database pool: %w", err)
+	}
+	started := false
+	defer func() {
+		if !started {
+			st.Close()
+		}
+	}()
 	w, err := spool.NewWriter(st, spool.WriterOptions{Dir: cfg.SpoolDir, Log: logf})
 	if err != nil {
 		return nil, fmt.Errorf("record writer: %w", err)
@@ -145,7 +162,9 @@ func startEngine(ctx context.Context, cfg config, client *ari.Client, st *postgr
 		cancel()
 		stopBackground()
 		bg.Wait()
+		st.Close()
 	}
+	started = true
 	return e, nil
 }
 

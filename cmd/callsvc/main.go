@@ -8,6 +8,8 @@
 //	callsvc serve                 the engine against ARI_URL, plus the API
 //	callsvc migrate               apply the embedded database migrations
 //	callsvc token create --role supervisor --name NAME
+//	callsvc token list
+//	callsvc token revoke ID
 //	callsvc prompts build --out DIR
 //	callsvc dialplan render --out DIR
 //	callsvc doctor
@@ -53,6 +55,8 @@ Commands:
   migrate                    apply the database migrations and exit
   token create --role ROLE --name NAME [--staff ID]
                              create an API token and print it once
+  token list                 list the API tokens (never their secrets)
+  token revoke ID            revoke an API token
   prompts build --out DIR    render the prompt catalogue to 8 kHz wav files
   dialplan render --out DIR  write the Asterisk configuration from the staff directory
   doctor                     check ARI, the application, sounds, database and phones

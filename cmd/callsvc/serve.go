@@ -100,7 +100,7 @@ func logConfig(log zerolog.Logger, cfg config) {
 func serveAPI(ctx context.Context, cfg config, st api.Store, eng *engine, ln net.Listener, log zerolog.Logger) error {
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	acfg := api.Config{Store: st, Logger: log, Registry: reg}
+	acfg := api.Config{Store: st, Logger: log, Registry: reg, WriteTimeout: cfg.HTTPWriteTimeout}
 	ccfg := console.Config{Store: st, Logger: log, Location: cfg.Location}
 	if eng != nil {
 		acfg.Live = eng.Engine
@@ -116,7 +116,8 @@ func serveAPI(ctx context.Context, cfg config, st api.Store, eng *engine, ln net
 		return fmt.Errorf("console: %w", err)
 	}
 	h.Mount("/console", con)
-	srv := &http.Server{Handler: withConsoleHome(h), ReadHeaderTimeout: 10 * time.Second}
+	srv := h.NewServer() // header, body, idle and per-route write deadlines
+	srv.Handler = withConsoleHome(h)
 	log.Info().Str("addr", "http://"+ln.Addr().String()).Str("console", "http://"+ln.Addr().String()+"/console/").Msg("API listening")
 	return api.Serve(ctx, srv, ln, 30*time.Second)
 }
