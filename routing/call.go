@@ -76,7 +76,7 @@ type lookupResult struct {
 
 func (e *Engine) newCall(a Arrival) *call {
 	ctx, cancel := context.WithCancel(e.root)
-	now := e.cfg.Now().UTC()
+	now := e.cfg.Clock.Now().UTC()
 	c := &call{e: e, leg: a.Leg, arr: a, ctx: ctx, cancel: cancel, lang: e.cfg.Language,
 		lookup: make(chan lookupResult, 1), reqs: make(chan *transferCmd)}
 	c.urg.answers = make(chan bool)
@@ -99,7 +99,14 @@ func (e *Engine) newCall(a Arrival) *call {
 	return c
 }
 
-func (c *call) now() time.Time { return c.e.cfg.Now().UTC() }
+func (c *call) now() time.Time { return c.e.cfg.Clock.Now().UTC() }
+
+// idle marks the call's goroutine as waiting (time may move on a virtual
+// clock) until the returned func marks it busy again.
+func (c *call) idle() (busy func()) {
+	c.e.cfg.Clock.Idle()
+	return c.e.cfg.Clock.Busy
+}
 
 func (c *call) log(level, msg string, kv ...any) {
 	f := map[string]any{"call_id": c.rec.ID, "channel_id": c.leg.ID}
@@ -141,8 +148,11 @@ func (c *call) save() {
 func (c *call) next(d time.Duration) (Event, error) {
 	var timeout <-chan time.Time
 	if d > 0 {
-		timeout = c.e.cfg.After(d)
+		t := c.e.cfg.Clock.NewTimer(d)
+		defer t.Stop()
+		timeout = t.C()
 	}
+	defer c.idle()()
 	for {
 		var agentEvents, consultEvents <-chan Event
 		if c.agent != nil && !c.agent.ended {
@@ -311,15 +321,16 @@ func (c *call) controlErr(step string, err error) error {
 		return errHangup
 	}
 	// Give the hangup event a moment to arrive before calling it a failure.
-	t := time.NewTimer(500 * time.Millisecond)
+	t := c.e.cfg.Clock.NewTimer(500 * time.Millisecond)
 	defer t.Stop()
+	defer c.idle()()
 	for {
 		select {
 		case ev, ok := <-c.events:
 			if err := c.aside(ev, ok); err != nil {
 				return err
 			}
-		case <-t.C:
+		case <-t.C():
 			return fmt.Errorf("%s: %w", step, err)
 		}
 	}
@@ -333,7 +344,9 @@ func (c *call) startLookup() {
 		return
 	}
 	c.looking = true
+	c.e.cfg.Clock.Busy() // a lookup in the store is a party of its own
 	go func() {
+		defer c.e.cfg.Clock.Idle()
 		ctx, cancel := context.WithTimeout(c.ctx, c.e.cfg.LookupTimeout)
 		defer cancel()
 		cust, err := dir.FindCustomerByPhone(ctx, c.arr.CallerNumber)
@@ -347,7 +360,10 @@ func (c *call) awaitLookup(d time.Duration) error {
 	if !c.looking {
 		return nil
 	}
-	timeout := c.e.cfg.After(d)
+	t := c.e.cfg.Clock.NewTimer(d)
+	defer t.Stop()
+	timeout := t.C()
+	defer c.idle()()
 	for c.looking {
 		select {
 		case r := <-c.lookup:

@@ -415,8 +415,9 @@ func (c *call) agentGone() bool {
 	if a == nil || a.ended {
 		return true
 	}
-	t := time.NewTimer(500 * time.Millisecond)
+	t := c.e.cfg.Clock.NewTimer(500 * time.Millisecond)
 	defer t.Stop()
+	defer c.idle()()
 	for {
 		select {
 		case ev, ok := <-a.events:
@@ -424,7 +425,7 @@ func (c *call) agentGone() bool {
 				a.ended = true
 				return true
 			}
-		case <-t.C:
+		case <-t.C():
 			return false
 		}
 	}
