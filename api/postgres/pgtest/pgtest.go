@@ -5,10 +5,10 @@
 // use. The embedded migrations run once per schema version, into a template
 // database named by their digest; each test then gets its own copy (CREATE
 // DATABASE ... TEMPLATE), so tests can run in parallel without seeing each
-// other. When the test ends its database is emptied (TRUNCATE) and handed
-// to the next test, unless the test changed more than rows (the schema, the
-// migration table, database settings): then it is dropped. Copying the
-// template costs PostgreSQL far more than most tests.
+// other. When the test ends its database is emptied in the background and
+// handed to the next test, unless the test changed more than rows (the
+// schema, the migration table, database settings): then it is dropped.
+// Copying the template costs PostgreSQL far more than most tests.
 //
 //	func TestMain(m *testing.M) { pgtest.Main(m) }
 //
@@ -56,8 +56,11 @@ type server struct {
 	// with Main to drop them at the end on a shared server).
 	reuse bool
 	mu    sync.Mutex
-	free  []string
-	print string // fingerprint of a fresh copy of the template
+	// emptied signals free growing or recycling falling.
+	emptied   *sync.Cond
+	free      []string
+	recycling int    // databases being emptied (or dropped) off the tests' path
+	print     string // fingerprint of a fresh copy of the template
 }
 
 // mainRuns is set by Main: the binary drops its databases before it exits.
@@ -95,6 +98,7 @@ func start() (*server, error) {
 	var rnd [4]byte
 	rand.Read(rnd[:])
 	s := &server{prefix: "callsvc_t" + hex.EncodeToString(rnd[:])}
+	s.emptied = sync.NewCond(&s.mu)
 	// One template per schema, shared by every test binary on the server and
 	// kept between runs: with DATABASE_URL, binaries run at once and a binary
 	// without Main cannot clean up after itself.
@@ -175,6 +179,9 @@ func (s *server) close() {
 		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 		defer cancel()
 		s.mu.Lock()
+		for s.recycling > 0 {
+			s.emptied.Wait()
+		}
 		free := s.free
 		s.free = nil
 		s.mu.Unlock()
@@ -201,9 +208,13 @@ func NewDB(tb testing.TB) string {
 		tb.Fatalf("pgtest: %v", err)
 	}
 	tb.Cleanup(func() {
+		if s.reuse {
+			s.recycle(name)
+			return
+		}
 		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 		defer cancel()
-		if err := s.give(ctx, name); err != nil {
+		if err := s.drop(ctx, name); err != nil {
 			tb.Errorf("pgtest: %v", err)
 		}
 	})
@@ -214,9 +225,14 @@ func NewDB(tb testing.TB) string {
 	return dsn
 }
 
-// take returns an emptied database, or a new copy of the template.
+// take returns an emptied database, or a new copy of the template. While
+// none is free but some are being emptied it waits for one: that is
+// quicker than a copy.
 func (s *server) take(ctx context.Context) (string, error) {
 	s.mu.Lock()
+	for len(s.free) == 0 && s.recycling > 0 {
+		s.emptied.Wait()
+	}
 	if n := len(s.free); n > 0 {
 		name := s.free[n-1]
 		s.free = s.free[:n-1]
@@ -250,15 +266,42 @@ func (s *server) take(ctx context.Context) (string, error) {
 	return name, nil
 }
 
-// give takes name back from a test that ended: emptied and free for the
-// next one when the test changed nothing but rows, else dropped.
-func (s *server) give(ctx context.Context, name string) error {
-	if s.reuse && s.empty(ctx, name) == nil {
+// recycle takes name back from a test that ended, in the background so
+// the test is done at once: emptied and free for the next test when it
+// changed nothing but rows, else dropped. (A database that cannot be
+// dropped either is left to the cluster, or on a shared server to its
+// binary's name prefix.)
+func (s *server) recycle(name string) {
+	s.mu.Lock()
+	s.recycling++
+	s.mu.Unlock()
+	go func() {
+		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		defer cancel()
+		err := s.empty(ctx, name)
+		if err != nil {
+			_ = s.drop(ctx, name)
+		}
 		s.mu.Lock()
-		s.free = append(s.free, name)
-		s.mu.Unlock()
-		return nil
+		defer s.mu.Unlock()
+		if err == nil {
+			s.free = append(s.free, name)
+		}
+		s.recycling--
+		s.emptied.Broadcast()
+	}()
+}
+
+// settle waits until no database is being recycled.
+func (s *server) settle() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for s.recycling > 0 {
+		s.emptied.Wait()
 	}
+}
+
+func (s *server) drop(ctx context.Context, name string) error {
 	if _, err := s.admin.Exec(ctx, "DROP DATABASE IF EXISTS "+ident(name)+" WITH (FORCE)"); err != nil {
 		return fmt.Errorf("drop database: %w", err)
 	}

@@ -52,6 +52,7 @@ func TestNewDBIsEmptiedForTheNextTest(t *testing.T) {
 			t.Fatalf("staff = %+v, %v; want none", list, err)
 		}
 	})
+	get(t).settle()
 	switch {
 	case get(t).reuse && second != first:
 		t.Errorf("the next test got %s, not the emptied %s", dbName(t, second), dbName(t, first))
@@ -69,6 +70,7 @@ func TestNewDBIsDroppedAfterASchemaChange(t *testing.T) {
 			t.Fatal(err)
 		}
 	})
+	get(t).settle()
 	if databaseExists(t, dsn) {
 		t.Errorf("database %s still exists after its test changed the schema", dbName(t, dsn))
 	}
