@@ -152,6 +152,8 @@ func (c *call) next(d time.Duration) (Event, error) {
 		defer t.Stop()
 		timeout = t.C()
 	}
+	// Waiting: the clock may move. What the loop does between receives
+	// stays in memory (no I/O a virtual clock could not see).
 	defer c.idle()()
 	for {
 		var agentEvents, consultEvents <-chan Event
