@@ -38,6 +38,7 @@ func TestNewStoreGivesEachTestItsOwnDatabase(t *testing.T) {
 // next test (a private cluster reuses; a shared server without Main drops).
 func TestNewDBIsEmptiedForTheNextTest(t *testing.T) {
 	var first, second string
+	get(t).settle() // earlier tests' databases are back: the next one freed is Writes'
 	t.Run("Writes", func(t *testing.T) {
 		first = NewDB(t)
 		st := storeOn(t, first)
@@ -45,6 +46,7 @@ func TestNewDBIsEmptiedForTheNextTest(t *testing.T) {
 			t.Fatal(err)
 		}
 	})
+	get(t).settle()
 	t.Run("Reads", func(t *testing.T) {
 		second = NewDB(t)
 		list, _, err := storeOn(t, second).ListStaff(t.Context(), record.ListQuery{})
@@ -52,7 +54,6 @@ func TestNewDBIsEmptiedForTheNextTest(t *testing.T) {
 			t.Fatalf("staff = %+v, %v; want none", list, err)
 		}
 	})
-	get(t).settle()
 	switch {
 	case get(t).reuse && second != first:
 		t.Errorf("the next test got %s, not the emptied %s", dbName(t, second), dbName(t, first))
