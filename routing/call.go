@@ -111,7 +111,7 @@ type lookupResult struct {
 
 func (e *Engine) newCall(a Arrival) *call {
 	ctx, cancel := context.WithCancel(e.root)
-	now := e.cfg.Now().UTC()
+	now := e.cfg.Clock.Now().UTC()
 	c := &call{e: e, leg: a.Leg, arr: a, ctx: ctx, cancel: cancel, lang: e.cfg.Language,
 		lookup: make(chan lookupResult, 1), xfer: transfers{reqs: make(chan *transferCmd)}}
 	c.urg.answers = make(chan bool)
@@ -136,7 +136,14 @@ func (e *Engine) newCall(a Arrival) *call {
 	return c
 }
 
-func (c *call) now() time.Time { return c.e.cfg.Now().UTC() }
+func (c *call) now() time.Time { return c.e.cfg.Clock.Now().UTC() }
+
+// idle marks the call's goroutine as waiting (time may move on a virtual
+// clock) until the returned func marks it busy again.
+func (c *call) idle() (busy func()) {
+	c.e.cfg.Clock.Idle()
+	return c.e.cfg.Clock.Busy
+}
 
 func (c *call) log(level, msg string, kv ...any) {
 	f := map[string]any{"call_id": c.rec.ID, "channel_id": c.leg.ID}
@@ -199,8 +206,13 @@ func (urgentAnswer) wake() {}
 func (c *call) next(d time.Duration) (wake, error) {
 	var timeout <-chan time.Time
 	if d > 0 {
-		timeout = c.e.cfg.After(d)
+		t := c.e.cfg.Clock.NewTimer(d)
+		defer t.Stop()
+		timeout = t.C()
 	}
+	// Waiting: the clock may move. What the loop does between receives
+	// stays in memory (no I/O a virtual clock could not see).
+	defer c.idle()()
 	for {
 		w, err := c.take(timeout)
 		if w != nil || err != nil {
@@ -345,15 +357,16 @@ func (c *call) controlErr(step string, err error) error {
 		return errHangup
 	}
 	// Give the hangup event a moment to arrive before calling it a failure.
-	t := time.NewTimer(500 * time.Millisecond)
+	t := c.e.cfg.Clock.NewTimer(500 * time.Millisecond)
 	defer t.Stop()
+	defer c.idle()()
 	for {
 		select {
 		case ev, ok := <-c.events:
 			if err := c.aside(ev, ok); err != nil {
 				return err
 			}
-		case <-t.C:
+		case <-t.C():
 			return fmt.Errorf("%s: %w", step, err)
 		}
 	}
@@ -367,7 +380,9 @@ func (c *call) startLookup() {
 		return
 	}
 	c.looking = true
+	c.e.cfg.Clock.Busy() // a lookup in the store is a party of its own
 	go func() {
+		defer c.e.cfg.Clock.Idle()
 		ctx, cancel := context.WithTimeout(c.ctx, c.e.cfg.LookupTimeout)
 		defer cancel()
 		cust, err := dir.FindCustomerByPhone(ctx, c.arr.CallerNumber)
@@ -381,7 +396,10 @@ func (c *call) awaitLookup(d time.Duration) error {
 	if !c.looking {
 		return nil
 	}
-	timeout := c.e.cfg.After(d)
+	t := c.e.cfg.Clock.NewTimer(d)
+	defer t.Stop()
+	timeout := t.C()
+	defer c.idle()()
 	for c.looking {
 		select {
 		case r := <-c.lookup:

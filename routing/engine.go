@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"callsvc/api/record"
+	"callsvc/routing/clock"
 	"callsvc/routing/prompt"
 )
 
@@ -20,12 +21,12 @@ type Config struct {
 	Router    Router
 	Greeter   Greeter
 	Answer    AnswerPolicy
-	Language  prompt.Lang      // default prompt.ZH
-	Now       func() time.Time // default time.Now; pin one per decision
-	// After is the timer behind every wait (ring delay, menu silence,
-	// ring limit); default time.After. Tests run it with Now on a faster
-	// simulated clock.
-	After func(d time.Duration) <-chan time.Time
+	Language  prompt.Lang // default prompt.ZH
+	// Clock is the time of day (pin one Now per decision) and the timer
+	// behind every wait (ring delay, menu silence, ring limit, urgent
+	// hold); default clock.Real. Scenario tests run a virtual clock: a
+	// call's goroutine counts as busy on it except while it waits.
+	Clock clock.Clock
 	Log   LogFunc
 
 	MenuTimeout   time.Duration // silence after the menu before re-prompting; default 6 s
@@ -139,11 +140,8 @@ func (cfg *Config) fill() {
 	if cfg.Language == "" {
 		cfg.Language = prompt.ZH
 	}
-	if cfg.Now == nil {
-		cfg.Now = time.Now
-	}
-	if cfg.After == nil {
-		cfg.After = time.After
+	if cfg.Clock == nil {
+		cfg.Clock = clock.Real{}
 	}
 	if cfg.Log == nil {
 		cfg.Log = func(string, string, map[string]any) {}
@@ -186,7 +184,11 @@ func orDefault[T int | time.Duration](v *T, def T) {
 // Close ends them.
 func (e *Engine) Inbound(ctx context.Context, a Arrival) {
 	c := e.newCall(a)
-	e.wg.Go(func() { c.run() })
+	e.cfg.Clock.Busy() // the call acts until it first waits
+	e.wg.Go(func() {
+		defer e.cfg.Clock.Idle()
+		c.run()
+	})
 }
 
 // Active is the number of calls in progress.
@@ -265,7 +267,7 @@ func (e *Engine) candidates(ctx context.Context, staff []record.Staff, taken map
 func (e *Engine) available(ctx context.Context, staff []record.Staff) []Candidate {
 	out := make([]Candidate, 0, len(staff))
 	presence := e.presenceAll(ctx)
-	now := e.cfg.Now()
+	now := e.cfg.Clock.Now()
 	for _, s := range staff {
 		avail := s.Active
 		if p, ok := presence[s.ID]; ok && avail {

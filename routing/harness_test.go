@@ -18,50 +18,90 @@ import (
 	"callsvc/routing"
 	"callsvc/routing/arictl"
 	"callsvc/routing/calendar"
+	"callsvc/routing/clock"
+	"callsvc/routing/clock/clocktest"
 	"callsvc/routing/pbxtest"
 	"callsvc/routing/prompt"
 	"callsvc/routing/spool"
 )
 
-// speed runs the stand-in Asterisk and the engine's timers this many times
-// faster than the wall clock; every duration below is simulated time.
-// Tests that count rings (S1) run slower (s1Speed) so that a loaded
-// machine's milliseconds do not become simulated seconds.
-const (
-	speed   = 50
-	s1Speed = 5
-)
-
 var shanghai = time.FixedZone("CST", 8*3600)
 
-// simClock is the simulated clock shared by aritest and the engine: it
-// starts at base and runs speed times faster than the wall clock.
-type simClock struct {
+// script is a scenario's time on the stand-in: a virtual clock shared by
+// the stand-in and the engine, on which the test's goroutine is a party.
+// It is busy from the start, idle only inside its waits (hearing,
+// pressing, waiting for an event or for calls to end), so time moves only
+// once the test too waits, and a ring of 30 s costs no wall time. Every
+// duration in a scenario is this clock's; the scenario's context is a
+// wall-clock deadline that only guards against a hang.
+type script struct {
+	clk *clocktest.Virtual
+	end sync.Once
+}
+
+// newScript starts a virtual clock at at, the test's goroutine busy on it.
+func newScript(t *testing.T, at time.Time) *script {
+	clk := clocktest.New(at)
+	t.Cleanup(clk.Close) // first in, last out: after the stand-in closes
+	clk.Busy()
+	return &script{clk: clk}
+}
+
+// done: the test's goroutine stops acting (its cleanups let live calls end
+// on the clock).
+func (s *script) done() {
+	if s != nil {
+		s.end.Do(s.clk.Idle)
+	}
+}
+
+// wait runs f, which blocks until something else has happened, with the
+// test's goroutine idle. On a real Asterisk (nil) it just runs f.
+func (s *script) wait(f func()) {
+	if s != nil {
+		s.clk.Idle()
+		defer s.clk.Busy()
+	}
+	f()
+}
+
+// spawn runs f on a goroutine of its own that is a party until it returns
+// (a second caller of the script, say).
+func (s *script) spawn(f func()) {
+	if s == nil {
+		go f()
+		return
+	}
+	s.clk.Busy()
+	go func() {
+		defer s.clk.Idle()
+		f()
+	}()
+}
+
+// realFrom is the wall clock as if started at base (a real Asterisk runs
+// in real time; the engine still sees the scenario's working Friday).
+type realFrom struct {
+	clock.Real
 	base, start time.Time
-	speed       float64
 }
 
-func (c simClock) Now() time.Time {
-	return c.base.Add(time.Duration(float64(time.Since(c.start)) * c.speed))
-}
-
-func (c simClock) After(d time.Duration) <-chan time.Time {
-	return time.After(time.Duration(float64(d) / c.speed))
-}
+func (c realFrom) Now() time.Time { return c.base.Add(time.Since(c.start)) }
 
 // tapSink passes records to the writer and lets a test wait for a
 // timeline event to be emitted (instead of sleeping). It checks every
 // event against the OpenAPI document, as the API would serve it.
 type tapSink struct {
 	next    routing.Sink
+	script  *script
 	mu      sync.Mutex
 	seen    map[record.EventType]int
 	changed chan struct{}
 	invalid []error // events the document does not describe
 }
 
-func newTapSink(next routing.Sink) *tapSink {
-	return &tapSink{next: next, seen: map[record.EventType]int{}, changed: make(chan struct{})}
+func newTapSink(next routing.Sink, s *script) *tapSink {
+	return &tapSink{next: next, script: s, seen: map[record.EventType]int{}, changed: make(chan struct{})}
 }
 
 func (s *tapSink) Call(c record.Call) { s.next.Call(c) }
@@ -101,10 +141,16 @@ func (s *tapSink) wait(ctx context.Context, typ record.EventType, n int) error {
 		if got >= n {
 			return nil
 		}
-		select {
-		case <-ctx.Done():
-			return fmt.Errorf("wait for %d %s events (saw %d): %w", n, typ, got, ctx.Err())
-		case <-ch:
+		var err error
+		s.script.wait(func() {
+			select {
+			case <-ctx.Done():
+				err = ctx.Err()
+			case <-ch:
+			}
+		})
+		if err != nil {
+			return fmt.Errorf("wait for %d %s events (saw %d): %w", n, typ, got, err)
 		}
 	}
 }
@@ -123,7 +169,9 @@ type scenario struct {
 	tap    *tapSink
 	client *ari.Client
 	eng    *routing.Engine
-	clock  simClock
+	clock  clock.Clock // the engine's
+	script *script     // nil on a real Asterisk
+	stall  *lookupStall
 	log    *testLog
 	ctx    context.Context
 }
@@ -137,12 +185,17 @@ type scenarioOptions struct {
 	nobodyFree func(context.Context, *routing.CallInfo) bool
 	notifier   routing.Notifier
 	noDir      bool
-	speed      float64 // default speed
 	reserver   routing.Reserver
 	screen     routing.ScreenSink
-	srv        *aritest.Server // default a new stand-in
+	srv        *aritest.Server // default a new stand-in (on script's clock)
+	// script is the virtual clock to share with another scenario (two
+	// engines in one test); default a new one from at.
+	script *script
+	// stall: customer lookups wait on a lock the test holds until it calls
+	// sc.stall.release (S1 with a slow database).
+	stall bool
 	// pbx is a real Asterisk to run against instead of the stand-in: the
-	// clock then runs at speed 1 from at (timers in real time).
+	// clock then runs in real time from at.
 	pbx pbxtest.PBX
 	// away builds the away handling once the stand-in, client and store
 	// exist (presence, phone states, the message writer); nil: none.
@@ -154,23 +207,31 @@ func newScenario(t *testing.T, o scenarioOptions) *scenario {
 	if o.at.IsZero() {
 		o.at = time.Date(2026, 11, 27, 10, 0, 0, 0, shanghai)
 	}
-	if o.speed == 0 {
-		o.speed = speed
-	}
+	// A hang guard only: scenario time is the clock's.
 	limit := 2 * time.Minute
-	if o.pbx != nil && o.pbx.Real() {
-		o.speed, limit = 1, 3*time.Minute
+	real := o.pbx != nil && o.pbx.Real()
+	if real {
+		limit = 3 * time.Minute
 	}
 	if o.answerRing == 0 {
 		o.answerRing = 1
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), limit)
 	t.Cleanup(cancel)
-	sc := &scenario{t: t, ctx: ctx, clock: simClock{base: o.at, start: time.Now(), speed: o.speed}, log: newTestLog(t)}
+	sc := &scenario{t: t, ctx: ctx, log: newTestLog(t)}
+	if real {
+		sc.clock = realFrom{base: o.at, start: time.Now()}
+	} else {
+		sc.script = o.script
+		if sc.script == nil {
+			sc.script = newScript(t, o.at)
+		}
+		sc.clock = sc.script.clk
+	}
 	sc.pbx, sc.srv = o.pbx, o.srv
 	if sc.pbx == nil {
 		if sc.srv == nil {
-			sc.srv = aritest.NewServer(aritest.Options{Speed: o.speed, Now: sc.clock.Now})
+			sc.srv = aritest.NewServer(aritest.Options{Clock: sc.script.clk})
 			t.Cleanup(sc.srv.Close)
 		}
 		sc.pbx = pbxtest.NewStandIn(sc.srv)
@@ -194,7 +255,7 @@ func newScenario(t *testing.T, o scenarioOptions) *scenario {
 		t.Fatal(err)
 	}
 	startWriter(t, sc.writer)
-	sc.tap = newTapSink(sc.writer)
+	sc.tap = newTapSink(sc.writer, sc.script)
 	t.Cleanup(func() { sc.tap.checkDocumented(t) }) // after the engine has stopped
 
 	policy, err := routing.NewAnswerPolicy(o.cadence, o.answerRing)
@@ -207,6 +268,10 @@ func newScenario(t *testing.T, o scenarioOptions) *scenario {
 	}
 	if o.noDir {
 		dir = nil
+	}
+	if o.stall {
+		sc.stall = &lookupStall{Directory: dir, clk: sc.script.clk}
+		dir = sc.stall
 	}
 	cal := calendar.Combine(calendar.China(), calendar.UnitedStates())
 	var away routing.AwayConfig
@@ -224,8 +289,7 @@ func newScenario(t *testing.T, o scenarioOptions) *scenario {
 		},
 		Greeter:   routing.Greeter{Location: shanghai, Calendar: cal, TimeOfDay: true, Catalogue: prompt.Standard("示例貿易公司")},
 		Answer:    policy,
-		Now:       sc.clock.Now,
-		After:     sc.clock.After,
+		Clock:     sc.clock,
 		Log:       sc.log.log,
 		Reserver:  o.reserver,
 		Screen:    o.screen,
@@ -246,7 +310,69 @@ func newScenario(t *testing.T, o scenarioOptions) *scenario {
 		wait()
 		sc.eng.Close()
 	})
+	// Last in, first out: once the test's goroutine is done, the calls it
+	// left live can end on the clock.
+	t.Cleanup(sc.script.done)
 	return sc
+}
+
+// lookupStall is a Directory whose customer lookups are stuck behind a
+// lock the test holds until it calls release: a lookup waiting for that
+// lock is not acting, so time goes on meanwhile (the engine's lookup
+// counts as a party otherwise, and would hold the clock for ever).
+type lookupStall struct {
+	routing.Directory
+	clk      *clocktest.Virtual
+	mu       sync.Mutex
+	released bool
+	stalled  int // lookups waiting, counted idle
+}
+
+func (d *lookupStall) FindCustomerByPhone(ctx context.Context, phone string) (record.Customer, error) {
+	d.mu.Lock()
+	stalled := !d.released
+	if stalled {
+		d.stalled++
+		d.clk.Idle()
+	}
+	d.mu.Unlock()
+	defer func() {
+		d.mu.Lock()
+		defer d.mu.Unlock()
+		if stalled && !d.released { // else release counted it busy again
+			d.stalled--
+			d.clk.Busy()
+		}
+	}()
+	return d.Directory.FindCustomerByPhone(ctx, phone)
+}
+
+// release: the lock is gone; the lookups waiting act again until they
+// land.
+func (d *lookupStall) release() {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.released = true
+	for ; d.stalled > 0; d.stalled-- {
+		d.clk.Busy()
+	}
+}
+
+// sleep lets d pass on the scenario's clock, the test idle; false when
+// gone closes first (the party the test watches hung up).
+func (sc *scenario) sleep(d time.Duration, gone <-chan struct{}) bool {
+	sc.t.Helper()
+	if sc.script == nil {
+		t := time.NewTimer(d)
+		defer t.Stop()
+		select {
+		case <-t.C:
+			return true
+		case <-gone:
+			return false
+		}
+	}
+	return sc.script.clk.Sleep(d, gone)
 }
 
 // dial makes a caller dial in.
@@ -271,6 +397,15 @@ func (sc *scenario) hear(p interface {
 	sc.t.Helper()
 	if err := p.WaitHeard(sc.ctx, media); err != nil {
 		sc.t.Fatalf("waiting to hear %s: %v", media, err)
+	}
+}
+
+// hearCount waits until the party has heard media n times (a prompt
+// played again).
+func (sc *scenario) hearCount(p pbxtest.Party, media string, n int) {
+	sc.t.Helper()
+	if err := p.WaitHeardCount(sc.ctx, media, n); err != nil {
+		sc.t.Fatalf("heard %s fewer than %d times: %v; heard %v", media, n, err, p.Heard())
 	}
 }
 
@@ -306,7 +441,7 @@ func (sc *scenario) done() (record.Call, []record.Event) {
 
 func (sc *scenario) doneAll() []record.Call {
 	sc.t.Helper()
-	if err := sc.eng.Wait(sc.ctx); err != nil {
+	if err := sc.waitCalls(); err != nil {
 		sc.t.Fatalf("calls did not end: %v", err)
 	}
 	if err := sc.writer.Flush(sc.ctx); err != nil {
@@ -317,6 +452,12 @@ func (sc *scenario) doneAll() []record.Call {
 		sc.t.Fatal(err)
 	}
 	return page.Calls
+}
+
+// waitCalls waits until every call has ended.
+func (sc *scenario) waitCalls() (err error) {
+	sc.script.wait(func() { err = sc.eng.Wait(sc.ctx) })
+	return err
 }
 
 func (sc *scenario) addStaff(name, ext, dept string, skills ...string) record.Staff {

@@ -21,7 +21,7 @@ func onEachPBX(t *testing.T, body func(t *testing.T, sc *scenario)) {
 }
 
 // onEachPBXWith is onEachPBX with options for both runs (a real Asterisk
-// always runs in real time, whatever o.speed says).
+// runs in real time).
 func onEachPBXWith(t *testing.T, o scenarioOptions, body func(t *testing.T, sc *scenario)) {
 	t.Run("StandIn", func(t *testing.T) {
 		t.Parallel()
@@ -59,9 +59,15 @@ func (sc *scenario) observable(want ...string) []string {
 // wrong if it is still up at the scenario's deadline.
 func (sc *scenario) waitGone(p interface{ Done() <-chan struct{} }, failure string) {
 	sc.t.Helper()
-	select {
-	case <-p.Done():
-	case <-sc.ctx.Done():
+	gone := false
+	sc.script.wait(func() {
+		select {
+		case <-p.Done():
+			gone = true
+		case <-sc.ctx.Done():
+		}
+	})
+	if !gone {
 		sc.t.Fatal(failure)
 	}
 }

@@ -264,8 +264,9 @@ func (c *call) personGone(p *person) bool {
 	if p.ended {
 		return true
 	}
-	t := time.NewTimer(500 * time.Millisecond)
+	t := c.e.cfg.Clock.NewTimer(500 * time.Millisecond)
 	defer t.Stop()
+	defer c.idle()()
 	for {
 		select {
 		case ev, ok := <-p.events:
@@ -273,7 +274,7 @@ func (c *call) personGone(p *person) bool {
 				p.ended = true
 				return true
 			}
-		case <-t.C:
+		case <-t.C():
 			return false
 		}
 	}

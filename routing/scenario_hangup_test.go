@@ -95,7 +95,7 @@ func TestCallerHangsUpAtEveryStep(t *testing.T) {
 // linked once the lookup lands (S3: used afterwards).
 func TestS1SlowDatabaseDoesNotDelayAnswer(t *testing.T) {
 	t.Parallel()
-	sc := newScenario(t, scenarioOptions{speed: s1Speed})
+	sc := newScenario(t, scenarioOptions{stall: true})
 	cust, err := sc.store.CreateCustomer(sc.ctx, record.Customer{Name: "張偉", Surname: "張", Title: "先生", Numbers: []string{"+8613900139000"}})
 	if err != nil {
 		t.Fatal(err)
@@ -113,6 +113,7 @@ func TestS1SlowDatabaseDoesNotDelayAnswer(t *testing.T) {
 	if err := tx.Rollback(sc.ctx); err != nil { // the database catches up
 		t.Fatal(err)
 	}
+	sc.stall.release()
 	sc.waitEvent("customer_identified")
 	sc.hear(caller, zhm(prompt.KeyMenuOrder))
 	caller.Hangup(sc.ctx)
@@ -135,7 +136,7 @@ func TestS1SlowDatabaseDoesNotDelayAnswer(t *testing.T) {
 func TestS1DatabaseDownCallHandledRecordReplayed(t *testing.T) {
 	t.Parallel()
 	st := pgtest.NewStore(t)
-	sc := newScenario(t, scenarioOptions{store: st, speed: s1Speed})
+	sc := newScenario(t, scenarioOptions{store: st})
 	restore := pgtest.Outage(t, st)
 	caller := sc.dial("+8613800138000")
 	sc.hear(caller, zhm(prompt.KeyMenuDesk))
@@ -143,7 +144,7 @@ func TestS1DatabaseDownCallHandledRecordReplayed(t *testing.T) {
 	sc.hear(caller, zhm(prompt.KeyCallbackPromise))
 	sc.hear(caller, zhm(prompt.KeyAnythingElse))
 	sc.press(caller, "2")
-	if err := sc.eng.Wait(sc.ctx); err != nil {
+	if err := sc.waitCalls(); err != nil {
 		t.Fatal(err)
 	}
 	if files, _ := sc.writer.SpoolFiles(); len(files) == 0 {

@@ -30,11 +30,11 @@ func TestS8AnythingElseBackToMenu(t *testing.T) {
 	if err := sc.tap.wait(sc.ctx, "menu_choice", 1); err != nil {
 		t.Fatal(err)
 	}
-	waitCount(t, caller, zhm(prompt.KeyMenuDesk), 2)
+	sc.hearCount(caller, zhm(prompt.KeyMenuDesk), 2)
 	sc.press(caller, "3")
-	waitCount(t, caller, "sound:beep", 2)
+	sc.hearCount(caller, "sound:beep", 2)
 	sc.press(caller, "#")
-	waitCount(t, caller, zhm(prompt.KeyAnythingElse), 2)
+	sc.hearCount(caller, zhm(prompt.KeyAnythingElse), 2)
 	sc.press(caller, "2")
 	c, evs := sc.done()
 	if n := strings.Count(strings.Join(types(evs), " "), "recording_kept"); n != 2 {
@@ -49,19 +49,18 @@ func TestS8AnythingElseBackToMenu(t *testing.T) {
 
 // S8 is asked after each matter, up to the engine's limit (MaxMatters,
 // default 3): after the third matter the caller is thanked and the line
-// closed without a fourth "anything else?". The stand-in runs slower
-// (s1Speed) so the menu's silence timer has room between prompt and key.
+// closed without a fourth "anything else?".
 func TestS8AskedAfterEachMatterUpToTheLimit(t *testing.T) {
 	t.Parallel()
-	sc := newScenario(t, scenarioOptions{speed: s1Speed})
+	sc := newScenario(t, scenarioOptions{})
 	caller := sc.dial("+8613800138000")
 	for n := 1; n <= 3; n++ {
-		waitCount(t, caller, zhm(prompt.KeyMenuDesk), n)
+		sc.hearCount(caller, zhm(prompt.KeyMenuDesk), n)
 		sc.press(caller, "3")
-		waitCount(t, caller, "sound:beep", n)
+		sc.hearCount(caller, "sound:beep", n)
 		sc.press(caller, "#")
 		if n < 3 {
-			waitCount(t, caller, zhm(prompt.KeyAnythingElse), n)
+			sc.hearCount(caller, zhm(prompt.KeyAnythingElse), n)
 			sc.press(caller, "1")
 		}
 	}
@@ -80,33 +79,6 @@ func TestS8AskedAfterEachMatterUpToTheLimit(t *testing.T) {
 		zhm(prompt.KeySuggestionThanks), zhm(prompt.KeyThanksForCalling), zhm(prompt.KeyGoodbye))
 	if c.Outcome != record.OutcomeCompleted || c.EndedBy != "system" {
 		t.Fatalf("outcome %q ended by %q", c.Outcome, c.EndedBy)
-	}
-}
-
-// waitCount waits until media has been heard n times.
-func waitCount(t *testing.T, caller pbxtest.Caller, media string, n int) {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	for {
-		got := 0
-		for _, h := range caller.Heard() {
-			if h == media {
-				got++
-			}
-		}
-		if got >= n {
-			return
-		}
-		// Heard changes wake WaitHeard-style waits; poll on the party's
-		// own notification by waiting for the next thing heard.
-		select {
-		case <-ctx.Done():
-			t.Fatalf("heard %s %d times, want %d: %v", media, got, n, caller.Heard())
-		case <-caller.Done():
-			t.Fatalf("caller gone; heard %s %d times, want %d", media, got, n)
-		case <-time.After(5 * time.Millisecond):
-		}
 	}
 }
 
@@ -162,10 +134,7 @@ func TestS14ComplaintRecordedInFull(t *testing.T) {
 	if err := caller.Speak(sc.ctx, 20*time.Second); err != nil {
 		t.Fatal(err)
 	}
-	pause := time.NewTimer(30 * time.Second / time.Duration(sc.clock.speed)) // simulated 30 s of silence
-	select {
-	case <-pause.C:
-	case <-caller.Done():
+	if !sc.sleep(30*time.Second, caller.Done()) {
 		t.Fatal("caller cut off during a pause")
 	}
 	if err := caller.Speak(sc.ctx, 10*time.Second); err != nil {
@@ -200,7 +169,7 @@ func TestS20MenuRepromptsThenDesk(t *testing.T) {
 	sc.hear(caller, zhm(prompt.KeyMenuDesk))
 	// Silence: no_choice; then a wrong key: invalid_choice; then silence: desk.
 	sc.hear(caller, zhm(prompt.KeyNoChoice))
-	waitCount(t, caller, zhm(prompt.KeyMenuDesk), 2)
+	sc.hearCount(caller, zhm(prompt.KeyMenuDesk), 2)
 	sc.press(caller, "7")
 	sc.hear(caller, zhm(prompt.KeyInvalidChoice))
 	leg, err := phone.WaitRinging(sc.ctx)
@@ -315,7 +284,7 @@ func TestEngineCloseEndsLiveCallsPolitely(t *testing.T) {
 	sc := newScenario(t, scenarioOptions{})
 	caller := sc.dial("+8613800138000")
 	sc.hear(caller, zhm(prompt.KeyMenuDesk))
-	sc.eng.Close()
+	sc.script.wait(sc.eng.Close) // the calls end on the clock
 	sc.waitGone(caller, "caller not hung up on close")
 	c, evs := sc.done()
 	inOrder(t, "heard", caller.Heard(), zhm(prompt.KeySorryError), zhm(prompt.KeyGoodbye))
@@ -444,25 +413,30 @@ func TestTypeAheadDuringGreeting(t *testing.T) {
 	}
 }
 
-// Many callers at once: each call is handled on its own and every record
-// is closed.
+// Many callers at once: each call is handled on its own, answered on the
+// first ring (S1: on the virtual clock load cannot delay it), and every
+// record is closed.
 func TestManyConcurrentCalls(t *testing.T) {
 	t.Parallel()
 	sc := newScenario(t, scenarioOptions{})
 	const n = 30
 	errs := make(chan error, n)
 	for i := range n {
-		go func() {
-			c := sc.dial(fmt.Sprintf("+86138001%05d", i))
-			if err := c.WaitHeard(sc.ctx, zhm(prompt.KeyMenuDesk)); err != nil {
-				errs <- err
-				return
+		sc.script.spawn(func() {
+			c, err := sc.pbx.Dial(sc.ctx, pbxtest.CallerOptions{From: fmt.Sprintf("+86138001%05d", i), Name: "Caller", To: "100"})
+			if err == nil {
+				err = c.WaitHeard(sc.ctx, zhm(prompt.KeyMenuDesk))
 			}
-			errs <- c.Hangup(sc.ctx)
-		}()
+			if err == nil {
+				err = c.Hangup(sc.ctx)
+			}
+			errs <- err
+		})
 	}
 	for range n {
-		if err := <-errs; err != nil {
+		var err error
+		sc.script.wait(func() { err = <-errs })
+		if err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -470,11 +444,12 @@ func TestManyConcurrentCalls(t *testing.T) {
 	if len(calls) != n {
 		t.Fatalf("%d calls recorded, want %d", len(calls), n)
 	}
-	// (Ring counts are not asserted here: at 50x simulated time, load on a
-	// shared machine turns milliseconds of latency into simulated seconds.)
 	for _, c := range calls {
 		if c.EndedAt == nil || c.AnsweredAt == nil || c.Outcome != record.OutcomeCallerHungUp {
 			t.Fatalf("call %s: answered %v ended %v outcome %q", c.ID, c.AnsweredAt, c.EndedAt, c.Outcome)
+		}
+		if c.RingsToAnswer != 1 || c.AnswerMS != 0 {
+			t.Fatalf("call %s: answered on ring %d after %d ms, want at once", c.ID, c.RingsToAnswer, c.AnswerMS)
 		}
 	}
 	if live := sc.eng.Live(); len(live) != 0 {

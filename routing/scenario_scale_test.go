@@ -53,17 +53,17 @@ func TestTwoEnginesNeverOfferOnePersonTwoCalls(t *testing.T) {
 		calls       = 1000
 		concurrency = 10 // callers in flight per node
 		people      = 8
-		fast        = 200
 	)
 	st := pgtest.NewStore(t)
 	offers := &offerLog{holding: map[string]string{}}
+	// One clock for both nodes: every caller below is a party on it.
+	script := newScript(t, time.Date(2026, 11, 27, 10, 0, 0, 0, shanghai))
 	var nodes []*scenario
 	for i := range 2 {
-		clock := simClock{base: time.Date(2026, 11, 27, 10, 0, 0, 0, shanghai), start: time.Now(), speed: fast}
-		srv := aritest.NewServer(aritest.Options{Speed: fast, Now: clock.Now, EntityID: fmt.Sprintf("02:fc:00:00:00:0%d", i+1),
+		srv := aritest.NewServer(aritest.Options{Clock: script.clk, EntityID: fmt.Sprintf("02:fc:00:00:00:0%d", i+1),
 			DefaultMediaDuration: 200 * time.Millisecond})
 		t.Cleanup(srv.Close)
-		sc := newScenario(t, scenarioOptions{store: st, reserver: st, screen: offers, srv: srv, speed: fast})
+		sc := newScenario(t, scenarioOptions{store: st, reserver: st, screen: offers, srv: srv, script: script})
 		nodes = append(nodes, sc)
 	}
 	for i := range people {
@@ -78,7 +78,9 @@ func TestTwoEnginesNeverOfferOnePersonTwoCalls(t *testing.T) {
 	var wg sync.WaitGroup
 	for _, sc := range nodes {
 		for range concurrency {
-			wg.Go(func() {
+			wg.Add(1)
+			script.spawn(func() {
+				defer wg.Done()
 				for {
 					n := next.Add(1)
 					if n > calls {
@@ -98,13 +100,13 @@ func TestTwoEnginesNeverOfferOnePersonTwoCalls(t *testing.T) {
 			})
 		}
 	}
-	wg.Wait()
+	script.wait(wg.Wait)
 	close(errs)
 	for err := range errs {
 		t.Fatal(err)
 	}
 	for _, sc := range nodes {
-		if err := sc.eng.Wait(sc.ctx); err != nil {
+		if err := sc.waitCalls(); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -139,25 +141,30 @@ func oneDeskCall(sc *scenario, from string) (string, error) {
 	outcome := make(chan string, 2)
 	wctx, stop := context.WithCancel(ctx)
 	defer stop()
-	go func() {
+	sc.script.spawn(func() {
 		if c.WaitHeard(wctx, "moh:stop") == nil {
 			outcome <- "connected"
 		}
-	}()
-	go func() {
+	})
+	sc.script.spawn(func() {
 		if c.WaitHeard(wctx, zhm(prompt.KeyCallbackPromise)) == nil {
 			outcome <- "promised"
 		}
-	}()
-	select {
-	case got := <-outcome:
-		if err := c.Hangup(ctx); err != nil {
-			return "", fmt.Errorf("call from %s: hang up: %w", from, err)
+	})
+	got := ""
+	sc.script.wait(func() {
+		select {
+		case got = <-outcome:
+		case <-ctx.Done():
 		}
-		return got, nil
-	case <-ctx.Done():
+	})
+	if got == "" {
 		return "", fmt.Errorf("call from %s: neither put through nor promised a callback; heard %v", from, c.Heard())
 	}
+	if err := c.Hangup(ctx); err != nil {
+		return "", fmt.Errorf("call from %s: hang up: %w", from, err)
+	}
+	return got, nil
 }
 
 var _ routing.ScreenSink = (*offerLog)(nil)

@@ -49,7 +49,7 @@ func (e *Engine) AnswerUrgent(ctx context.Context, callID, staffID string, accep
 	if w := c.urg.waitingFor(); w == "" || w != staffID {
 		return record.Errorf(record.EConflict, "call %s is not waiting for this person's answer", callID)
 	}
-	t := time.NewTimer(5 * time.Second)
+	t := e.cfg.Clock.NewTimer(5 * time.Second)
 	defer t.Stop()
 	select {
 	case c.urg.answers <- accept:
@@ -58,7 +58,7 @@ func (e *Engine) AnswerUrgent(ctx context.Context, callID, staffID string, accep
 		return fmt.Errorf("answer urgent call: %w", ctx.Err())
 	case <-c.ctx.Done():
 		return record.Errorf(record.ENotFound, "call %s has ended", callID)
-	case <-t.C:
+	case <-t.C():
 		return record.Errorf(record.EConflict, "call %s is no longer waiting for an answer", callID)
 	}
 }
@@ -162,7 +162,10 @@ func (c *call) notifyUrgent(s record.Staff, cc record.CallContext, answerBy time
 	data, _ := json.Marshal(map[string]any{"call_id": c.rec.ID, "context": cc, "answer_by": answerBy.UTC()})
 	notice := Notice{ID: ulid.Make().String(), Type: NoticeUrgent, StaffID: s.ID, At: c.now(), Data: data}
 	ctx, cancel := context.WithTimeout(c.ctx, c.e.cfg.Away.UrgentTimeout)
+	clk := c.e.cfg.Clock
+	clk.Busy() // the notice on its way is a party of its own
 	go func() {
+		defer clk.Idle()
 		defer cancel()
 		if err := n.NotifyPerson(ctx, notice); err != nil {
 			c.e.cfg.Log("warn", "urgent notice not delivered", map[string]any{"call_id": c.rec.ID, "staff_id": s.ID, "error": err.Error()})

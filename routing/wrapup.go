@@ -51,15 +51,16 @@ func (c *call) politeEnd(k prompt.Key) {
 // waitPlayback waits for one playback's end on the caller's events without
 // the call's context (used while ending).
 func (c *call) waitPlayback(ctx context.Context, events <-chan Event, id string, d time.Duration) {
-	t := time.NewTimer(d)
+	t := c.e.cfg.Clock.NewTimer(d)
 	defer t.Stop()
+	defer c.idle()()
 	for {
 		select {
 		case ev, ok := <-events:
 			if !ok || ev.Kind == EvEnd || ev.Kind == EvHangupRequest || (ev.Kind == EvPlaybackFinished && ev.PlaybackID == id) {
 				return
 			}
-		case <-t.C:
+		case <-t.C():
 			return
 		case <-ctx.Done():
 			return

@@ -106,7 +106,7 @@ func (s *Server) lookupExten(exten, context string) ([]dpStep, bool) {
 type dpRun struct {
 	steps     []dpStep
 	i         int
-	timer     *time.Timer
+	timer     stopper
 	waitMedia bool // in Answer(), waiting for the first audio
 	// pendingRing is a Dial RINGING that Asterisk reports after the next
 	// dialplan step has started.

@@ -23,10 +23,14 @@
 // moment.
 //
 // Time: every duration (prompt lengths, dialplan waits, ring delays,
-// recording limits) is simulated time; Options.Speed runs the simulated
-// clock faster than the wall clock, so a 3 s prompt takes 60 ms at Speed 50.
-// Event timestamps come from Options.Now (wall clock by default) in
-// Asterisk's layout 2006-01-02T15:04:05.000-0700.
+// recording limits) is simulated time on Options.Clock. By default that is
+// the wall clock run Options.Speed times faster, so a 3 s prompt takes
+// 60 ms at Speed 50. A scenario test gives a virtual clock instead, which
+// moves only when no party acts: the stand-in counts itself busy while it
+// handles a request, runs a timer or has an event on its way to a client,
+// and counts a script idle while Press, Speak or a Wait method waits.
+// Event timestamps come from Options.Now (the wall clock, or the given
+// Clock) in Asterisk's layout 2006-01-02T15:04:05.000-0700.
 //
 // Not simulated: audio transport (RTP), SIP signalling details, the
 // Announcer channel of bridge music on hold as a real channel, channel

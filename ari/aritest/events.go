@@ -27,21 +27,32 @@ func newApp(name string) *app {
 
 // wsConn is one events WebSocket with an unbounded send queue, so the
 // simulation never blocks on a slow reader and events keep their order.
+// On a counting clock each queued event is a busy party until the client
+// has taken it in (see run).
 type wsConn struct {
 	c       *websocket.Conn
+	clock   Clock // nil: events are not counted
 	mu      sync.Mutex
 	queue   [][]byte
 	aborted bool
+	stopped bool // the writer is gone: events are dropped
 	wake    chan struct{}
 }
 
-func newWSConn(c *websocket.Conn) *wsConn {
-	return &wsConn{c: c, wake: make(chan struct{}, 1)}
+func newWSConn(c *websocket.Conn, clock Clock) *wsConn {
+	return &wsConn{c: c, clock: clock, wake: make(chan struct{}, 1)}
 }
 
 func (w *wsConn) send(msg []byte) {
 	w.mu.Lock()
+	if w.stopped {
+		w.mu.Unlock()
+		return
+	}
 	w.queue = append(w.queue, msg)
+	if w.clock != nil {
+		w.clock.Busy()
+	}
 	w.mu.Unlock()
 	w.poke()
 }
@@ -62,23 +73,41 @@ func (w *wsConn) poke() {
 	}
 }
 
+// done releases n events taken off the queue.
+func (w *wsConn) done(n int) {
+	if w.clock == nil {
+		return
+	}
+	for range n {
+		w.clock.Idle()
+	}
+}
+
+// stop drops what is still queued and refuses more.
+func (w *wsConn) stop() {
+	w.mu.Lock()
+	w.stopped = true
+	n := len(w.queue)
+	w.queue = nil
+	w.mu.Unlock()
+	w.done(n)
+}
+
 // run writes queued events until the peer goes away or abort is called.
+// On a counting clock a batch is followed by a ping: the client answers it
+// only once it has read (and handed on) every event before it, so the
+// events stay busy parties until the pong, never lost between the socket
+// and the client's reader.
 func (w *wsConn) run(ctx context.Context) {
+	defer w.stop()
 	for {
 		w.mu.Lock()
 		q, aborted := w.queue, w.aborted
 		w.queue = nil
 		w.mu.Unlock()
-		for _, msg := range q {
-			wctx, cancel := context.WithTimeout(ctx, 10*time.Second)
-			err := w.c.Write(wctx, websocket.MessageText, msg)
-			cancel()
-			if err != nil {
-				_ = w.c.CloseNow()
-				return
-			}
-		}
-		if aborted {
+		err := w.write(ctx, q, !aborted)
+		w.done(len(q))
+		if err != nil || aborted {
 			_ = w.c.CloseNow()
 			return
 		}
@@ -89,6 +118,20 @@ func (w *wsConn) run(ctx context.Context) {
 		case <-w.wake:
 		}
 	}
+}
+
+func (w *wsConn) write(ctx context.Context, q [][]byte, ping bool) error {
+	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	for _, msg := range q {
+		if err := w.c.Write(ctx, websocket.MessageText, msg); err != nil {
+			return err
+		}
+	}
+	if len(q) == 0 || !ping || w.clock == nil {
+		return nil
+	}
+	return w.c.Ping(ctx)
 }
 
 // detachConnLocked unregisters c from every application it served; an

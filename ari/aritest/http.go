@@ -108,6 +108,10 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		s.serveEvents(w, r)
 		return
 	}
+	// A request is a party of the clock until answered (the socket stays
+	// open for the events, so that one is not).
+	s.clock.Busy()
+	defer s.clock.Idle()
 	segs := strings.Split(rest, "/")
 	for i, seg := range segs {
 		if u, err := url.PathUnescape(seg); err == nil {

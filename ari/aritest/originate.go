@@ -12,7 +12,7 @@ import (
 type dialOp struct {
 	first string // dialstring of the first Dial event
 	later string // dialstring of the RINGING/ANSWER events
-	timer *time.Timer
+	timer stopper
 }
 
 // originateLocked serves POST /channels, /channels/{id} and, with create,

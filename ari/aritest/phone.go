@@ -85,10 +85,8 @@ func (p *Phone) WaitRinging(ctx context.Context) (*Leg, error) {
 		}
 		ch := p.changed
 		p.s.mu.Unlock()
-		select {
-		case <-ctx.Done():
-			return nil, fmt.Errorf("wait for %s to ring: %w", p.endpoint, ctx.Err())
-		case <-ch:
+		if err := p.s.idleUntil(ctx, ch); err != nil {
+			return nil, fmt.Errorf("wait for %s to ring: %w", p.endpoint, err)
 		}
 	}
 }

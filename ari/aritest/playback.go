@@ -20,7 +20,7 @@ type playback struct {
 	state    string // queued, playing, done, failed
 	ch       *channel
 	br       *bridge
-	timer    *time.Timer
+	timer    stopper
 	silent   bool // an unknown scheme: Asterisk never reports its end
 }
 

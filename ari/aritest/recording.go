@@ -20,7 +20,7 @@ type liveRecording struct {
 	ifExists             string
 	state                string // queued, recording
 	start                time.Duration
-	timer, silenceTimer  *time.Timer
+	timer, silenceTimer  stopper
 }
 
 func (*liveRecording) isMedia() {}

@@ -101,10 +101,8 @@ func (p *party) wait(ctx context.Context, what string, cond func() bool) error {
 		if ended {
 			return fmt.Errorf("wait for %s on %s: %w", what, p.id, ErrHungUp)
 		}
-		select {
-		case <-ctx.Done():
-			return fmt.Errorf("wait for %s on %s: %w", what, p.id, ctx.Err())
-		case <-ch:
+		if err := p.s.idleUntil(ctx, ch); err != nil {
+			return fmt.Errorf("wait for %s on %s: %w", what, p.id, err)
 		}
 	}
 }
@@ -113,6 +111,20 @@ func (p *party) wait(ctx context.Context, what string, cond func() bool) error {
 // "moh:default") has reached the party.
 func (p *party) WaitHeard(ctx context.Context, media string) error {
 	return p.wait(ctx, media, func() bool { return slices.Contains(p.heard, media) })
+}
+
+// WaitHeardCount waits until media has reached the party n times (a
+// prompt played again).
+func (p *party) WaitHeardCount(ctx context.Context, media string, n int) error {
+	return p.wait(ctx, fmt.Sprintf("%s %d times", media, n), func() bool {
+		got := 0
+		for _, h := range p.heard {
+			if h == media {
+				got++
+			}
+		}
+		return got >= n
+	})
 }
 
 // WaitState waits until the channel is in state ("Up", "Ringing", ...).
@@ -125,15 +137,31 @@ func (p *party) sleep(ctx context.Context, d time.Duration) error {
 	if d <= 0 {
 		return nil
 	}
-	t := time.NewTimer(p.s.realDuration(d))
+	up := make(chan struct{})
+	t := p.s.clock.AfterFunc(d, func() { close(up) })
 	defer t.Stop()
+	p.s.clock.Idle()
+	defer p.s.clock.Busy()
 	select {
 	case <-ctx.Done():
 		return ctx.Err()
-	case <-t.C:
+	case <-up:
 		return nil
 	case <-p.done:
 		return ErrHungUp
+	}
+}
+
+// idleUntil waits, as an idle party of the clock, for ch to close or ctx
+// to end.
+func (s *Server) idleUntil(ctx context.Context, ch <-chan struct{}) error {
+	s.clock.Idle()
+	defer s.clock.Busy()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-ch:
+		return nil
 	}
 }
 

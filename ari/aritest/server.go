@@ -20,11 +20,15 @@ type Options struct {
 	// EntityID is the Asterisk id carried by every event (asterisk_id) and
 	// by GET /asterisk/info (system.entity_id). Default "02:fc:00:00:00:01".
 	EntityID string
-	// Speed runs simulated time this many times faster than the wall clock
-	// (durations of prompts, waits, rings, recordings). Default 1.
+	// Clock is the simulated time: durations of prompts, waits, rings and
+	// recordings, and the stamps on events. Default: the wall clock run
+	// Speed times faster (a virtual clock in scenario tests, see Clock).
+	Clock Clock
+	// Speed runs the default clock this many times faster than the wall
+	// clock. Default 1; ignored with Clock.
 	Speed float64
-	// Now gives the wall-clock time stamped on events and resources.
-	// Default time.Now.
+	// Now gives the time stamped on events and resources. Default the
+	// wall clock, or Clock.Now with Clock.
 	Now func() time.Time
 	// Dialplan says what a channel runs when it enters the dialplan at
 	// "exten@context" (see Dialplan). Entries here are added to the
@@ -69,8 +73,44 @@ type Server struct {
 	audio        map[string][]byte // recording name -> PCM a test wants stored
 	globals      map[string]string
 	loading      int // handshakes still to refuse after a restart
-	realBase     time.Time
+	clock        Clock
+	start        time.Time // the clock's time at NewServer
+	// counted: the clock counts parties (Options.Clock was given), so each
+	// event is held busy until the client has taken it in.
+	counted bool
 }
+
+// Clock is the time the stand-in runs on. A scenario test's virtual clock
+// satisfies it: one that moves only while no party acts. Busy and Idle
+// count the parties: the stand-in is busy while it handles a request, runs
+// a timer or has an event on its way to a client, and a script is busy
+// between two of its waits (the calling goroutine of Press, Speak and the
+// Wait methods must count as busy: they mark it idle while they wait).
+// A real clock ignores them.
+type Clock interface {
+	Now() time.Time
+	// AfterFunc runs f once d has passed; Stop cancels it.
+	AfterFunc(d time.Duration, f func()) interface{ Stop() bool }
+	Busy()
+	Idle()
+}
+
+// scaledClock is the wall clock, Speed times faster.
+type scaledClock struct {
+	base  time.Time
+	speed float64
+}
+
+func (c scaledClock) Now() time.Time {
+	return c.base.Add(time.Duration(float64(time.Since(c.base)) * c.speed))
+}
+
+func (c scaledClock) AfterFunc(d time.Duration, f func()) interface{ Stop() bool } {
+	return time.AfterFunc(time.Duration(float64(d)/c.speed), f)
+}
+
+func (scaledClock) Busy() {}
+func (scaledClock) Idle() {}
 
 // NewServer starts a stand-in Asterisk on 127.0.0.1 with a free port.
 // Close it when done.
@@ -87,8 +127,15 @@ func NewServer(opts Options) *Server {
 	if opts.Speed <= 0 {
 		opts.Speed = 1
 	}
+	clock, counted := opts.Clock, opts.Clock != nil
+	if clock == nil {
+		clock = scaledClock{base: time.Now(), speed: opts.Speed}
+		if opts.Now == nil {
+			opts.Now = time.Now
+		}
+	}
 	if opts.Now == nil {
-		opts.Now = time.Now
+		opts.Now = clock.Now
 	}
 	if opts.DefaultMediaDuration <= 0 {
 		opts.DefaultMediaDuration = 2 * time.Second
@@ -104,7 +151,9 @@ func NewServer(opts Options) *Server {
 		stored:       map[string]*storedRecording{},
 		audio:        map[string][]byte{},
 		globals:      map[string]string{},
-		realBase:     time.Now(),
+		clock:        clock,
+		start:        clock.Now(),
+		counted:      counted,
 	}
 	s.st = newState(opts.Now())
 	s.routes = s.routeTable()
@@ -193,20 +242,16 @@ func (s *Server) endParties(st *state) {
 }
 
 // simNow is the simulated time elapsed since the server started.
-func (s *Server) simNow() time.Duration {
-	return time.Duration(float64(time.Since(s.realBase)) * s.opts.Speed)
-}
+func (s *Server) simNow() time.Duration { return s.clock.Now().Sub(s.start) }
 
-// realDuration converts a simulated duration to wall-clock time.
-func (s *Server) realDuration(d time.Duration) time.Duration {
-	return time.Duration(float64(d) / s.opts.Speed)
-}
+// stopper is a pending timer of the clock.
+type stopper = interface{ Stop() bool }
 
 // after runs f under the server lock once simulated duration d has passed,
 // unless the server restarted or closed in between.
-func (s *Server) after(d time.Duration, f func()) *time.Timer {
+func (s *Server) after(d time.Duration, f func()) stopper {
 	gen := s.gen
-	return time.AfterFunc(s.realDuration(d), func() {
+	return s.clock.AfterFunc(d, func() {
 		s.mu.Lock()
 		defer s.mu.Unlock()
 		if s.closed || s.gen != gen {

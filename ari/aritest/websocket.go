@@ -33,7 +33,11 @@ func (s *Server) serveEvents(w http.ResponseWriter, r *http.Request) {
 	all := q.Get("subscribeAll") == "true" || q.Get("subscribeAll") == "1"
 	// Register before the handshake completes: a client may act the moment
 	// it sees 101, and its application must already exist then.
-	wc := newWSConn(nil)
+	var counted Clock
+	if s.counted {
+		counted = s.clock
+	}
+	wc := newWSConn(nil, counted)
 	s.mu.Lock()
 	if s.closed {
 		s.mu.Unlock()
@@ -63,6 +67,7 @@ func (s *Server) serveEvents(w http.ResponseWriter, r *http.Request) {
 		s.mu.Lock()
 		s.detachConnLocked(wc)
 		s.mu.Unlock()
+		wc.stop()
 		return // Accept already answered the client
 	}
 	wc.c = c

@@ -47,6 +47,8 @@ type Party interface {
 	Heard() []string
 	// WaitHeard waits until media has reached the party.
 	WaitHeard(ctx context.Context, media string) error
+	// WaitHeardCount waits until media has reached the party n times.
+	WaitHeardCount(ctx context.Context, media string, n int) error
 	// Hangup hangs the party up.
 	Hangup(ctx context.Context) error
 	// Done is closed when the party's channel is gone.

@@ -328,6 +328,18 @@ func (p *realParty) WaitHeard(ctx context.Context, media string) error {
 	return p.wait(ctx, media, func() bool { return slices.Contains(p.heard, media) })
 }
 
+func (p *realParty) WaitHeardCount(ctx context.Context, media string, n int) error {
+	return p.wait(ctx, fmt.Sprintf("%s %d times", media, n), func() bool {
+		got := 0
+		for _, h := range p.heard {
+			if h == media {
+				got++
+			}
+		}
+		return got >= n
+	})
+}
+
 func (p *realParty) Done() <-chan struct{} { return p.done }
 
 func (p *realParty) Hangup(ctx context.Context) error {

@@ -53,9 +53,12 @@ func (p *StandIn) Close() { p.srv.Close() }
 
 type standInCaller struct{ c *aritest.Call }
 
-func (c standInCaller) ChannelID() string                                { return c.c.ChannelID() }
-func (c standInCaller) Heard() []string                                  { return c.c.Heard() }
-func (c standInCaller) WaitHeard(ctx context.Context, m string) error    { return c.c.WaitHeard(ctx, m) }
+func (c standInCaller) ChannelID() string                             { return c.c.ChannelID() }
+func (c standInCaller) Heard() []string                               { return c.c.Heard() }
+func (c standInCaller) WaitHeard(ctx context.Context, m string) error { return c.c.WaitHeard(ctx, m) }
+func (c standInCaller) WaitHeardCount(ctx context.Context, m string, n int) error {
+	return c.c.WaitHeardCount(ctx, m, n)
+}
 func (c standInCaller) Hangup(ctx context.Context) error                 { return c.c.Hangup(ctx) }
 func (c standInCaller) Done() <-chan struct{}                            { return c.c.Done() }
 func (c standInCaller) Press(ctx context.Context, digits string) error   { return c.c.Press(ctx, digits) }
@@ -75,9 +78,12 @@ func (p standInPhone) WaitRinging(ctx context.Context) (Leg, error) {
 
 type standInLeg struct{ l *aritest.Leg }
 
-func (l standInLeg) ChannelID() string                              { return l.l.ChannelID() }
-func (l standInLeg) Heard() []string                                { return l.l.Heard() }
-func (l standInLeg) WaitHeard(ctx context.Context, m string) error  { return l.l.WaitHeard(ctx, m) }
+func (l standInLeg) ChannelID() string                             { return l.l.ChannelID() }
+func (l standInLeg) Heard() []string                               { return l.l.Heard() }
+func (l standInLeg) WaitHeard(ctx context.Context, m string) error { return l.l.WaitHeard(ctx, m) }
+func (l standInLeg) WaitHeardCount(ctx context.Context, m string, n int) error {
+	return l.l.WaitHeardCount(ctx, m, n)
+}
 func (l standInLeg) Hangup(ctx context.Context) error               { return l.l.Hangup(ctx) }
 func (l standInLeg) Done() <-chan struct{}                          { return l.l.Done() }
 func (l standInLeg) Answer(ctx context.Context) error               { return l.l.Answer(ctx) }

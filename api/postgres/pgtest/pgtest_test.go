@@ -7,6 +7,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"callsvc/api/postgres"
 	"callsvc/api/record"
 )
 
@@ -33,13 +34,70 @@ func TestNewStoreGivesEachTestItsOwnDatabase(t *testing.T) {
 	}
 }
 
-func TestNewDBIsDroppedAfterTheTest(t *testing.T) {
+// A database whose test changed only rows is emptied and handed to the
+// next test (a private cluster reuses; a shared server without Main drops).
+func TestNewDBIsEmptiedForTheNextTest(t *testing.T) {
+	var first, second string
+	get(t).settle() // earlier tests' databases are back: the next one freed is Writes'
+	t.Run("Writes", func(t *testing.T) {
+		first = NewDB(t)
+		st := storeOn(t, first)
+		if _, err := st.CreateStaff(t.Context(), record.Staff{Name: "甲", Extension: "2001"}); err != nil {
+			t.Fatal(err)
+		}
+	})
+	get(t).settle()
+	t.Run("Reads", func(t *testing.T) {
+		second = NewDB(t)
+		list, _, err := storeOn(t, second).ListStaff(t.Context(), record.ListQuery{})
+		if err != nil || len(list) != 0 {
+			t.Fatalf("staff = %+v, %v; want none", list, err)
+		}
+	})
+	switch {
+	case get(t).reuse && second != first:
+		t.Errorf("the next test got %s, not the emptied %s", dbName(t, second), dbName(t, first))
+	case second != first && databaseExists(t, first):
+		t.Errorf("database %s neither handed on nor dropped", dbName(t, first))
+	}
+}
+
+// A database whose test changed its schema is dropped after the test.
+func TestNewDBIsDroppedAfterASchemaChange(t *testing.T) {
 	var dsn string
-	t.Run("User", func(t *testing.T) { dsn = NewDB(t) })
+	t.Run("User", func(t *testing.T) {
+		dsn = NewDB(t)
+		if _, err := storeOn(t, dsn).Pool().Exec(t.Context(), `CREATE TABLE scratch (n int)`); err != nil {
+			t.Fatal(err)
+		}
+	})
+	get(t).settle()
+	if databaseExists(t, dsn) {
+		t.Errorf("database %s still exists after its test changed the schema", dbName(t, dsn))
+	}
+}
+
+func storeOn(t *testing.T, dsn string) *postgres.Store {
+	t.Helper()
+	st, err := postgres.Open(t.Context(), dsn, postgres.Options{MaxConns: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(st.Close)
+	return st
+}
+
+func dbName(t *testing.T, dsn string) string {
+	t.Helper()
 	cfg, err := pgx.ParseConfig(dsn)
 	if err != nil {
 		t.Fatal(err)
 	}
+	return cfg.Database
+}
+
+func databaseExists(t *testing.T, dsn string) bool {
+	t.Helper()
 	maint, err := withDatabase(dsn, "postgres")
 	if err != nil {
 		t.Fatal(err)
@@ -52,12 +110,10 @@ func TestNewDBIsDroppedAfterTheTest(t *testing.T) {
 	}
 	defer conn.Close(ctx)
 	var exists bool
-	if err := conn.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)`, cfg.Database).Scan(&exists); err != nil {
+	if err := conn.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)`, dbName(t, dsn)).Scan(&exists); err != nil {
 		t.Fatal(err)
 	}
-	if exists {
-		t.Errorf("database %s still exists after its test ended", cfg.Database)
-	}
+	return exists
 }
 
 func TestWithDatabase(t *testing.T) {
