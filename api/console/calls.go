@@ -103,11 +103,8 @@ func (c *Console) callLog(w http.ResponseWriter, r *http.Request) {
 		c.failErr(w, r, err)
 		return
 	}
-	v := logView{Form: form, Calls: page.Calls, Names: map[string]string{}, Intents: intents, Outcomes: outcomes,
+	v := logView{Form: form, Calls: page.Calls, Names: staffNames(staff), Intents: intents, Outcomes: outcomes,
 		Super: s.tok.Role == record.RoleSupervisor}
-	for _, st := range staff {
-		v.Names[st.ID] = st.Name
-	}
 	if v.Super {
 		v.Staff = staff
 	}
@@ -156,10 +153,7 @@ func (c *Console) callPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	rd := reader{lang: langOf(r), loc: c.cfg.Location, name: namer(staff)}
-	v := callView{Call: call, Names: map[string]string{}}
-	for _, st := range staff {
-		v.Names[st.ID] = st.Name
-	}
+	v := callView{Call: call, Names: staffNames(staff)}
 	if call.CustomerID != "" {
 		if cust, err := c.cfg.Store.GetCustomer(r.Context(), call.CustomerID); err == nil {
 			v.Customer = &cust

@@ -72,6 +72,16 @@ func (c *Console) directory(ctx context.Context) ([]person, error) {
 }
 
 // allStaff is the whole directory.
+// staffNames maps each person's id to their name, for pages that name the
+// people on calls and messages.
+func staffNames(staff []record.Staff) map[string]string {
+	m := make(map[string]string, len(staff))
+	for _, st := range staff {
+		m[st.ID] = st.Name
+	}
+	return m
+}
+
 func (c *Console) allStaff(ctx context.Context) ([]record.Staff, error) {
 	var all []record.Staff
 	cursor := ""

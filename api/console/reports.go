@@ -170,9 +170,6 @@ func (c *Console) messagesPage(w http.ResponseWriter, r *http.Request) {
 		c.failErr(w, r, err)
 		return
 	}
-	v := messagesView{Messages: page.Messages, Names: map[string]string{}, Status: status}
-	for _, st := range staff {
-		v.Names[st.ID] = st.Name
-	}
+	v := messagesView{Messages: page.Messages, Names: staffNames(staff), Status: status}
 	c.page(w, r, "messages.html", "messages", "nav.messages", v)
 }
